@@ -68,6 +68,18 @@ describe('facility CSV import', () => {
     expect(useApp.getState().facilities.get('fac-old')?.name).toBe('あおぞら短期入所');
   });
 
+  it('never updates a demo facility from a row of its number: the row is a new real facility, and the demo one stays the demo\'s', async () => {
+    const session = createFakeSession();
+    const demo = createFacility({ id: 'demo-f-00001', officeNumber: '1315104729', name: '短期入所 ひだまりの家' });
+    const { user } = mountFacilities({ hash: '#/facilities/import', session, facilities: [demo] });
+    await user.upload(screen.getByLabelText('CSVファイル'), csvFile(new TextEncoder().encode(csv(HEADER, '1315104729,あおぞら短期入所,中央'))));
+    expect(await screen.findByText('新規 1件・更新 0件・変更なし 0件')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '取り込む' }));
+    expect(await screen.findByText('1件の事業所を取り込みました。')).toBeInTheDocument();
+    expect((await session.outbox()).map((e) => [e.op, e.entityId === 'demo-f-00001'])).toEqual([['create', false]]);
+    expect(useApp.getState().facilities.get('demo-f-00001')?.name).toBe('短期入所 ひだまりの家');
+  });
+
   it('says nothing was written when storage fails during the import', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/import', session });

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import { mergeFormEdit } from '../../protocol/merge';
 import { FacilityCsvError, facilityCsvTooLarge, parseFacilityCsv, type FacilityImportPreview, type FacilityImportRow } from '../../domain/facility-csv';
+import type { Facility } from '../../domain/facility';
 import { toVaultError, vaultErrorMessage } from '../../vault/errors';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
@@ -14,6 +15,7 @@ import { Notice, Page, Section } from '../../ui/layout';
 import { Busy } from '../../ui/status';
 import { T } from './text';
 import { paths } from './use-route';
+import { isDemoId } from '../../domain/demo-id';
 
 /** FileReader rather than Blob.arrayBuffer(): older Android WebViews lack the latter. */
 function readBytes(file: Blob): Promise<Uint8Array> {
@@ -34,10 +36,16 @@ type Phase =
   | { readonly name: 'importing'; readonly preview: FacilityImportPreview; readonly bytes: Uint8Array }
   | { readonly name: 'done'; readonly count: number };
 
-/** The file read against the facilities held now. */
+/** The real facilities held now (previewOf). */
+const realFacilities = (): Facility[] => [...useApp.getState().facilities.values()].filter((f) => !isDemoId(f.id));
+
+/**
+ * The file read against the real facilities held now. A demo facility is never what a row updates:
+ * its number looks real (the demo's are Tokyo-like), and a city list's row of that number made it
+ * the real office under the demo's id, kept off the hub and deleted by 「デモデータを消去」.
+ */
 function previewOf(bytes: Uint8Array): FacilityImportPreview {
-  const existing = [...useApp.getState().facilities.values()];
-  return parseFacilityCsv(bytes, existing, new Date().toISOString(), () => globalThis.crypto.randomUUID());
+  return parseFacilityCsv(bytes, realFacilities(), new Date().toISOString(), () => globalThis.crypto.randomUUID());
 }
 
 /** A row whose change wants a look before the import: a 受入れ narrowed, a number dialled at night changed. */
@@ -78,7 +86,7 @@ export function FacilityImport() {
     // A facility that arrived by sync since the preview with the 事業所番号 of a 新規 row would be
     // made twice (the match would list it twice at night): the file is read again against what is
     // held now, and shown before anything is written.
-    const heldNumbers = new Set([...heldNow.values()].map((f) => f.officeNumber));
+    const heldNumbers = new Set(realFacilities().map((f) => f.officeNumber));
     const arrived = preview.rows.filter((r) => r.action === 'create' && r.facility && heldNumbers.has(r.officeNumber));
     if (arrived.length > 0) {
       setImportError(T.arrivedSincePreview(arrived.map((r) => r.officeNumber)));
