@@ -261,6 +261,8 @@ describe('請求済み on the claims screen (issue 14 point 3)', () => {
     await user.click(within(cancel).getByRole('button', { name: T.cancelConfirm }));
     expect(await screen.findByRole('button', { name: T.closeButton })).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('heading', { name: T.closedTitle('2026年11月') })).toBeNull());
+    // the focus is not lost with the section the 取消 was in: it is where the month is closed again
+    await waitFor(() => expect(screen.getByRole('heading', { name: T.closeTitle })).toHaveFocus());
     expect(screen.getByText(/^取消 .* テスト 太郎: 請求日を誤って入力した$/)).toBeInTheDocument();
     expect([...useApp.getState().monthCloses.values()].map((r) => r.body.type).sort()).toEqual(['cancel', 'close']);
 

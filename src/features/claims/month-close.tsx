@@ -478,6 +478,9 @@ function CancelSection({ close, officeName, demo }: { close: MonthClose; officeN
     try {
       await appendMonthClose(record, { demo });
       setOpen(false);
+      // the 取消 button went with the closed section (and the dialog's own way back with it): the
+      // month is open again, and the focus goes to where it is closed again
+      refocusWhenLost(() => document.getElementById('claims-close'));
     } catch (e) {
       setErrors(e instanceof CaseEntryRejected ? e.messages : [T.closeFailed]);
       failed();
