@@ -61,6 +61,8 @@ describe('facility CSV import', () => {
     await user.click(screen.getByRole('button', { name: '取り込む' }));
 
     expect(await screen.findByText('3件の事業所を取り込みました。')).toBeInTheDocument();
+    // 取り込む went with the preview: the focus is on what was imported, not lost to the page
+    await waitFor(() => expect(screen.getByText('3件の事業所を取り込みました。').closest('.fac-import-done')).toHaveFocus());
     const outbox = await session.outbox();
     expect(outbox.map((e) => e.op)).toEqual(['update', 'create', 'create']);
     const names = [...useApp.getState().facilities.values()].map((f) => f.name).sort();

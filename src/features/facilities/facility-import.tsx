@@ -16,6 +16,7 @@ import { Busy } from '../../ui/status';
 import { T } from './text';
 import { paths } from './use-route';
 import { isDemoId } from '../../domain/demo-id';
+import { refocusWhenLost } from '../../ui/focus-lost';
 
 /** FileReader rather than Blob.arrayBuffer(): older Android WebViews lack the latter. */
 function readBytes(file: Blob): Promise<Uint8Array> {
@@ -105,6 +106,8 @@ export function FacilityImport() {
     try {
       await importFacilities(items);
       setPhase({ name: 'done', count: items.length });
+      // 取り込む goes with the preview: the focus goes to the line that says what was imported
+      refocusWhenLost(() => document.querySelector('.fac-import-done'));
     } catch (e) {
       setImportError(`${T.importFailed} ${vaultErrorMessage(toVaultError(e).code)}`);
       setPhase({ name: 'preview', preview, bytes });
@@ -125,7 +128,11 @@ export function FacilityImport() {
       <TextField label={T.fileLabel} hint={T.fileHint} type="file" accept=".csv,text/csv" onChange={(e) => void choose(e.target.files?.[0])} />
       {phase.name === 'reading' ? <Busy>{T.reading}</Busy> : null}
       {phase.name === 'failed' ? <Notice kind="error">{phase.message}</Notice> : null}
-      {phase.name === 'done' ? <Notice kind="ok">{T.imported(phase.count)}</Notice> : null}
+      {phase.name === 'done' ? (
+        <div className="fac-import-done">
+          <Notice kind="ok">{T.imported(phase.count)}</Notice>
+        </div>
+      ) : null}
       {preview ? <PreviewView preview={preview} /> : null}
       {importError ? <Notice kind="error">{importError}</Notice> : null}
       {preview ? (
