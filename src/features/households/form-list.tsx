@@ -97,7 +97,15 @@ export function ListEditor<T>({
           </Button>
         </p>
       ) : null}
-      <Button onClick={() => change([...items, blank()])}>＋ {addLabel}</Button>
+      <Button
+        onClick={() => {
+          change([...items, blank()]);
+          // into the new item's first field: drawn above this button, it was 5 to 8 Shift+Tabs away
+          focusNextFrame(() => placeAt(items.length)?.querySelector<HTMLElement>('input, select, textarea'));
+        }}
+      >
+        ＋ {addLabel}
+      </Button>
     </div>
   );
 }

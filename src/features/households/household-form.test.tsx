@@ -135,6 +135,9 @@ describe('household form', () => {
     await screen.findByLabelText('氏名');
     for (const name of ['佐藤 花子', '佐藤 一郎']) {
       await user.click(screen.getByRole('button', { name: /緊急連絡先を追加/ }));
+      // ＋ takes the focus into the contact it added (drawn above it), not left on itself
+      const added = screen.getAllByLabelText('連絡先の氏名').at(-1)!.closest('fieldset')!;
+      await waitFor(() => expect(added).toContainElement(document.activeElement as HTMLElement));
       await user.type(screen.getAllByLabelText('連絡先の氏名').at(-1)!, name);
     }
     await user.click(screen.getByRole('button', { name: '連絡先 1を削除' }));
