@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeSession } from '../../test/factories/fake-session';
-import { PLACE_STALE_MS, readPlace, restorePlace, trackPlace, writePlace } from './place';
+import { PLACE_STALE_MS, readPlace, restorePlace, restoreScroll, trackPlace, writePlace } from './place';
 import { useApp } from '../state/store';
 
 beforeEach(() => {
@@ -180,5 +180,34 @@ describe('the place of the unlocked user (route and open forms)', () => {
   it('reads a stored place whose scroll is not one as having none', () => {
     sessionStorage.setItem('kyoten:place', JSON.stringify({ userId: 'night', hash: '#/', forms: [], scroll: { y: 'far', field: null } }));
     expect(readPlace()).toEqual({ userId: 'night', hash: '#/', forms: [] });
+  });
+});
+
+describe('the scroll given back after a reload', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('stops at text put in without a key (an IME, a paste): the list that grew under it is not scrolled back', () => {
+    let resized: () => void = () => undefined;
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(callback: () => void) {
+          resized = callback;
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    const scrollTo = vi.spyOn(window, 'scrollTo').mockImplementation(() => undefined);
+    const stop = restoreScroll({ y: 28 });
+    expect(scrollTo).toHaveBeenCalledTimes(1);
+    // the screen grows while it loads: the place is set again
+    resized();
+    expect(scrollTo).toHaveBeenCalledTimes(2);
+    // 「さとう」 put in the search by the IME: the person acts, the screen is theirs
+    document.body.dispatchEvent(new Event('input', { bubbles: true }));
+    resized();
+    expect(scrollTo).toHaveBeenCalledTimes(2);
+    stop();
   });
 });

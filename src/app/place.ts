@@ -220,7 +220,9 @@ export function restoreScroll(place: ScrollPlace | null): () => void {
   };
   const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(attempt);
   observer?.observe(document.body);
-  const inputs = ['wheel', 'touchstart', 'pointerdown', 'keydown'] as const;
+  // `input` too: text put in without a key (an IME's, a paste, a dictation) is the person acting,
+  // and a list that grew under it was scrolled back to the old place
+  const inputs = ['wheel', 'touchstart', 'pointerdown', 'keydown', 'input'] as const;
   for (const type of inputs) window.addEventListener(type, stop, { capture: true, passive: true });
   window.addEventListener('hashchange', stop);
   const timer = setTimeout(stop, RESTORE_WAIT_MS);
