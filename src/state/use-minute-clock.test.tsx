@@ -1,6 +1,6 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { useJapanToday } from './use-minute-clock';
+import { useJapanToday, useMinuteClock } from './use-minute-clock';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -23,5 +23,16 @@ describe('useJapanToday', () => {
     expect(renders).toBe(before);
     act(() => void vi.advanceTimersByTime(60_000)); // 00:00:30 on 1 December
     expect(result.current).toBe('2026-12-01');
+  });
+});
+
+describe('useMinuteClock', () => {
+  it('reads the time again when the page comes back from the back/forward cache (pageshow, no visibilitychange)', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-30T14:55:00.000Z')); // 23:55 in Japan
+    const { result } = renderHook(() => useMinuteClock());
+    vi.setSystemTime(new Date('2026-11-30T15:10:00.000Z')); // 00:10: the phone out of the pocket
+    act(() => void window.dispatchEvent(new Event('pageshow')));
+    expect(result.current.toISOString()).toBe('2026-11-30T15:10:00.000Z');
   });
 });

@@ -2,7 +2,11 @@ import { useEffect, useState } from 'react';
 import type { IsoDate } from '../domain/household';
 import { japanDateOf } from '../domain/japan-time';
 
-/** `read()`, read again every minute (and when the page is shown again after being hidden). */
+/**
+ * `read()`, read again every minute (and when the page is shown again after being hidden, or back
+ * from the back/forward cache). when-heard.tsx's useShownNow reads at each minute's turn instead:
+ * a button that saves the time it shows must turn with the minute.
+ */
 function useReadEveryMinute<T>(read: () => T): T {
   const [value, setValue] = useState(read);
   useEffect(() => {
@@ -12,9 +16,12 @@ function useReadEveryMinute<T>(read: () => T): T {
       if (document.visibilityState === 'visible') tick();
     };
     document.addEventListener('visibilitychange', onShow);
+    // a page back from the back/forward cache is shown without a visibilitychange
+    window.addEventListener('pageshow', onShow);
     return () => {
       clearInterval(timer);
       document.removeEventListener('visibilitychange', onShow);
+      window.removeEventListener('pageshow', onShow);
     };
     // `read` is a module constant: one timer per screen
   }, [read]);
