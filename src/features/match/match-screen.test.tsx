@@ -927,6 +927,19 @@ describe('calls made from the match, with a case open', () => {
       expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
     });
 
+    /** 「記録を続ける」: only the 23:50 call's missing 折り返し待ち is written, and the claim is December's */
+    async function continueHalfWritten(caseId: string, user: ReturnType<typeof userEvent.setup>, ask: HTMLElement) {
+      await user.click(within(ask).getByRole('button', { name: '記録を続ける' }));
+      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/折り返し待ち・23:50受入可・00:30/), SLOW);
+      expect(types(caseId)).toEqual(['open', 'contact', 'contact', 'result']);
+      const kase = kaseOf(caseId);
+      expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result, c.body.note])).toEqual([
+        [at2350, '折り返し待ち', '結果は折り返しの電話で記録'],
+        [at0030, '受入可', '事業所からの折り返し'],
+      ]);
+      expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
+    }
+
     it('offers only 「記録を続ける」 when the call back was written and the 23:50 call\'s 折り返し待ち was not, and writes just that', async () => {
       const { caseId, user } = await calledAt2350(null);
       await halfWritten(caseId, user);
@@ -936,15 +949,7 @@ describe('calls made from the match, with a case open', () => {
       expect(screen.queryByRole('button', { name: '結果を選び直す' })).toBeNull();
       expect(screen.queryByRole('button', { name: '電話をかけたとき（23:50）' })).toBeNull();
 
-      await user.click(within(ask).getByRole('button', { name: '記録を続ける' }));
-      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/折り返し待ち・23:50受入可・00:30/), SLOW);
-      expect(types(caseId)).toEqual(['open', 'contact', 'contact', 'result']);
-      const kase = kaseOf(caseId);
-      expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result])).toEqual([
-        [at2350, '折り返し待ち'],
-        [at0030, '受入可'],
-      ]);
-      expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
+      await continueHalfWritten(caseId, user, ask);
     });
 
     it('still offers only 「記録を続ける」 once the screen is drawn again (a lock, a reload): the 23:50 call\'s four results would move the claim to November or write a second call back', async () => {
@@ -960,15 +965,7 @@ describe('calls made from the match, with a case open', () => {
       expect(within(card).queryByRole('group', { name: 'あおば荘 の結果' })).toBeNull();
       expect(within(card).queryByRole('button', { name: '電話をかけたとき（23:50）' })).toBeNull();
 
-      await user.click(within(ask).getByRole('button', { name: '記録を続ける' }));
-      await waitFor(() => expect(within(called()!).getByRole('article', { name: 'あおば荘' })).toHaveTextContent(/折り返し待ち・23:50受入可・00:30/), SLOW);
-      expect(types(caseId)).toEqual(['open', 'contact', 'contact', 'result']);
-      const kase = kaseOf(caseId);
-      expect(kase.contacts.map((c) => [c.body.contactedAt, c.body.result, c.body.note])).toEqual([
-        [at2350, '折り返し待ち', '結果は折り返しの電話で記録'],
-        [at0030, '受入可', '事業所からの折り返し'],
-      ]);
-      expect(claimMonthOf(kase)).toEqual({ month: `${year}-12`, coordinatedAt: at0030 });
+      await continueHalfWritten(caseId, user, ask);
     });
 
     it('records 「電話をかけたとき」 as the result of the 23:50 call, claimed in November', async () => {

@@ -3,7 +3,7 @@
  * signed in, 今すぐ同期, sign-out (queued changes stay), and the changes the hub refused.
  * The app works without ever joining; see src/sync/engine.ts for what a run does.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
 import { ROLE_LABELS } from '../../protocol/sync';
@@ -278,30 +278,25 @@ function JoinedView() {
  */
 function ProblemDetails({ code, requestId, detail }: { readonly code: string; readonly requestId?: string | null; readonly detail?: string }) {
   if (!requestId && !detail) return null;
+  const rows: readonly (readonly [string, string | null | undefined])[] = [
+    [S.details.code, code],
+    [S.details.requestId, requestId],
+    [S.details.detail, detail],
+  ];
   return (
     <details className="disclosure">
       <summary>{S.details.summary}</summary>
       <dl className="kv">
-        <dt>{S.details.code}</dt>
-        <dd>
-          <code>{code}</code>
-        </dd>
-        {requestId ? (
-          <>
-            <dt>{S.details.requestId}</dt>
-            <dd>
-              <code>{requestId}</code>
-            </dd>
-          </>
-        ) : null}
-        {detail ? (
-          <>
-            <dt>{S.details.detail}</dt>
-            <dd>
-              <code>{detail}</code>
-            </dd>
-          </>
-        ) : null}
+        {rows.map(([label, value]) =>
+          value ? (
+            <Fragment key={label}>
+              <dt>{label}</dt>
+              <dd>
+                <code>{value}</code>
+              </dd>
+            </Fragment>
+          ) : null,
+        )}
       </dl>
     </details>
   );
