@@ -235,3 +235,52 @@ export interface Household {
 }
 
 export type HouseholdStatus = 'draft' | 'registered' | 'withdrawn';
+
+/** A record's fields as stored: any of them may be missing in a record written before it existed. */
+type Stored = { readonly [key: string]: unknown };
+const isStored = (v: unknown): v is Stored => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `record` with each of `defaults`' keys it lacks given the default; the record itself when it
+ * lacks none (most records: a load of thousands copies only the old ones).
+ */
+function withDefaults(record: Stored, defaults: Stored): Stored {
+  const missing = Object.keys(defaults).filter((key) => record[key] === undefined);
+  if (missing.length === 0) return record;
+  const filled: Record<string, unknown> = { ...record };
+  for (const key of missing) filled[key] = defaults[key];
+  return filled;
+}
+
+// What the record schema (protocol/records.ts) lets be absent and reads as null / none / ''. Only
+// those: a field the type itself leaves optional (officeId, enrolments, a contact's furigana) is
+// read as absent by every screen already.
+const HOUSEHOLD_DEFAULTS: Stored = { consent: null, lastReviewedOn: null, reviews: [], withdrawal: null };
+const PERSON_DEFAULTS: Stored = { birthDate: null, municipality: '', supportLevel: null, behaviorScore: null, childBehaviorScore: null };
+const HANDBOOK_DEFAULTS: Stored = { physicalGrade: null, ryoiku: null, mentalGrade: null };
+
+/**
+ * A stored household as the app uses it. The vault keeps every record as it was written (pulled
+ * from the hub, restored from a backup, saved by an older app): a household saved before 見直し
+ * were recorded has no `reviews`, and read raw its detail screen stopped on `reviews.length` and a
+ * missing `withdrawal` read as 登録廃止. Fills what the record schema reads as null / none.
+ */
+export function readHousehold(stored: unknown): Household {
+  if (!isStored(stored)) return stored as Household;
+  const household = withDefaults(stored, HOUSEHOLD_DEFAULTS);
+  const persons = household['persons'];
+  if (!Array.isArray(persons)) return household as unknown as Household;
+  let changed = false;
+  const read = persons.map((p: unknown) => {
+    if (!isStored(p)) return p;
+    let person = withDefaults(p, PERSON_DEFAULTS);
+    const handbooks = person['handbooks'];
+    if (isStored(handbooks)) {
+      const filled = withDefaults(handbooks, HANDBOOK_DEFAULTS);
+      if (filled !== handbooks) person = { ...person, handbooks: filled };
+    }
+    if (person !== p) changed = true;
+    return person;
+  });
+  return (changed ? { ...household, persons: read } : household) as unknown as Household;
+}

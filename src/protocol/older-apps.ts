@@ -6,6 +6,10 @@
  * edits ('' when none is known); one it did not touch, or a record it saved outside the form (a
  * 見直し, a 登録廃止), may come without it too. A contact without the key reads as "not known on
  * the sending phone", and the reading held for the same contact stays.
+ *
+ * An app from before 見直し were recorded (「見直しを記録」) drops `reviews` the same way: its edit
+ * kept as sent took every review the hub held, and a household without the key stored whole. A
+ * newer app always writes the list ([] for none), so a household without the key keeps the held one.
  */
 import type { Json } from './merge';
 
@@ -48,12 +52,24 @@ export function withHeldReadings(held: Json, incoming: Json): Json {
   return kept ? { ...incoming, emergencyContacts: next } : incoming;
 }
 
+/** Whether a household came without its review list: from an app from before reviews were recorded. */
+export function lacksReviews(incoming: Json): boolean {
+  return isObj(incoming) && !('reviews' in incoming);
+}
+
+/** `incoming` with `held`'s review list when it came without one, or `incoming` itself when there is none to keep. */
+export function withHeldReviews(held: Json, incoming: Json): Json {
+  if (!isObj(held) || !isObj(incoming) || !lacksReviews(incoming)) return incoming;
+  const reviews = held['reviews'];
+  return Array.isArray(reviews) ? { ...incoming, reviews } : incoming;
+}
+
 /** Whether a change of `kind` needs the held record to keep what its sender did not know. */
 export function needsHeld(kind: string, payload: Json): boolean {
-  return kind === 'household' && lacksReadings(payload);
+  return kind === 'household' && (lacksReadings(payload) || lacksReviews(payload));
 }
 
 /** `incoming` with what its sender did not know kept from `held` (needsHeld said it may need it). */
 export function keptFromHeld(kind: string, held: Json, incoming: Json): Json {
-  return kind === 'household' ? withHeldReadings(held, incoming) : incoming;
+  return kind === 'household' ? withHeldReviews(held, withHeldReadings(held, incoming)) : incoming;
 }

@@ -3,7 +3,7 @@
  * Decrypted data lives only here, and only while unlocked; `lock()` drops all of it.
  */
 import { create } from 'zustand';
-import type { Household, IsoInstant } from '../domain/household';
+import { readHousehold, type Household, type IsoInstant } from '../domain/household';
 import { summarizeHousehold, type HouseholdSummary, type SummarySnapshot } from '../domain/household-summary';
 import type { Facility } from '../domain/facility';
 import type { TrialStay } from '../domain/trial-stay';
@@ -512,11 +512,11 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       });
       return;
     }
-    const households = await readable<Household>('household');
+    const households = await readable<unknown>('household');
     if (get().session !== session) return;
     mark('unlock:decrypted');
     withSavedMeanwhile(written, others);
-    const byId = new Map(households.map((h) => [h.id, h.data]));
+    const byId = new Map(households.map((h) => [h.id, readHousehold(h.data)]));
     for (const id of written.get('household') ?? []) {
       const held = get().households.get(id);
       if (held !== undefined) byId.set(id, held);
@@ -541,13 +541,13 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
     let stored;
     let damaged;
     try {
-      ({ records: stored, unreadable: damaged } = await session.listReadable<Household>('household'));
+      ({ records: stored, unreadable: damaged } = await session.listReadable<unknown>('household'));
     } catch {
       return; // locked meanwhile, or storage trouble: the list still works, details load one by one
     }
     if (get().session !== session) return;
     if (damaged.length > 0) set({ unreadable: new Map(get().unreadable).set('household', damaged.length) });
-    const households = new Map(stored.map((h) => [h.id, h.data]));
+    const households = new Map(stored.map((h) => [h.id, readHousehold(h.data)]));
     for (const [id, h] of get().households) households.set(id, h);
     const before = JSON.stringify([...get().summaries.values()]);
     const summaries = summariesOf(households.values());
@@ -931,9 +931,9 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
       const { householdsLoaded, households } = get();
       if (householdsLoaded || households.has(id)) return;
       const session = requireSession();
-      const stored = await guarded(() => session.get<Household>('household', id));
+      const stored = await guarded(() => session.get<unknown>('household', id));
       if (!stored || get().session !== session || get().households.has(id)) return;
-      set({ households: new Map(get().households).set(id, stored.data) });
+      set({ households: new Map(get().households).set(id, readHousehold(stored.data)) });
     },
 
     async openHousehold(id) {
@@ -1012,7 +1012,7 @@ export const useApp = create<AppState & AppActions>()((set, get) => {
         for (const { kind, stored } of read) {
           if (stored === undefined || savedMeanwhile(kind, stored.id)) continue;
           if (kind === 'household') {
-            const household = stored.data as Household;
+            const household = readHousehold(stored.data);
             const summary = summarizeHousehold(household);
             households.set(household.id, household);
             summaries.set(household.id, summary);
