@@ -1651,6 +1651,20 @@ describe('sync engine: settling a conflict with the other value', () => {
     expect((await d.session.get<{ from: string; to: string }>('trial-stay', stay.id))!.data).toMatchObject({ from: '2026-11-05', to: '2026-11-06' });
     expect(onHub()).toMatchObject({ from: '2026-11-05', to: '2026-11-06' });
   });
+  it('refuses 「もう一方の値に戻す」 when the other value is one this app cannot read (a newer app\'s), and changes nothing', async () => {
+    const { d, stay, to, listed, resolved, onHub } = await trialStayConflicts();
+    // a day this app's record check refuses: written as it came, its own pull would set the stay aside
+    const unreadable: WireConflict = { ...to, lostValue: '2026-11-31' };
+    listed.splice(listed.indexOf(to), 1, unreadable);
+    const put = vi.spyOn(d.session, 'put');
+
+    const error = await d.engine.settleConflict(unreadable, 'lost').catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: S.settle.unreadable });
+    expect(put).not.toHaveBeenCalled();
+    expect(resolved).toEqual([]);
+    expect((await d.session.get<{ from: string; to: string }>('trial-stay', stay.id))!.data).toMatchObject({ from: '2026-11-05', to: '2026-11-06' });
+    expect(onHub()).toMatchObject({ from: '2026-11-05', to: '2026-11-06' });
+  });
 });
 
 describe('sync engine: the phone\'s own storage failing during a run', () => {

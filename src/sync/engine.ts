@@ -1063,7 +1063,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             S.settle.periodInverted,
           );
         }
-        await session.put(conflict.kind, conflict.entityId, { ...updated, updatedAt: new Date(now()).toISOString() }, 'update');
+        // The other value may come from a newer app (a 障害種別 this one does not know): written as
+        // it is, this phone would hold a record its own pull sets aside. Refused here instead.
+        const settled = { ...updated, updatedAt: new Date(now()).toISOString() };
+        const { checkRecord } = await import('../protocol/records');
+        const problem = checkRecord(conflict.kind, conflict.entityId, settled);
+        if (problem !== null) {
+          throw new SyncError('conflict-gone', `${conflict.kind} ${conflict.entityId} ${conflict.field}: ${problem.message}`, null, null, S.settle.unreadable);
+        }
+        await session.put(conflict.kind, conflict.entityId, settled, 'update');
       }
       // This edit, by its mutation id: another change of the record still listed (one the hub
       // refused before) is not it. 「戻す」 pressed again after a run that could not send it is

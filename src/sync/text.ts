@@ -91,6 +91,9 @@ export const S = {
     /** a settle that would leave a period's 開始日 after its 終了日 (its other date is still a conflict) */
     periodInverted:
       'この値にすると開始日が終了日より後になるため、変更しませんでした（重なりはまだ解決していません）。もう一方の日付の重なりを先に同じ方法で解決してから、もう一度選んでください。',
+    /** the other value is one this app cannot read (a newer app wrote it) */
+    unreadable:
+      'もう一方の値は、このアプリでは読めない内容のため、変更しませんでした（重なりはまだ解決していません）。アプリを最新にしてから、もう一度選んでください。',
     heldFor: (name: string) =>
       `${name ? `${name}さん` : 'この端末でサインインしていない人'}の変更が先に送信を待っているため、この変更もまだ送信されていません（重なりはまだ解決していません）。${name ? `${name}さん` : 'その人'}がこの端末で拠点にサインインしてから、もう一度選んでください。変更はこの端末に保存されています。`,
   },
