@@ -8,12 +8,11 @@ import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
 import { casePaths } from './route';
 import { ST } from './stay-text';
 import { T } from './text';
+import { subjectName } from './subject-name';
 import { useAllCases } from './use-cases';
 import { useJapanToday } from '../../state/use-minute-clock';
 import { useCasesWithDrafts } from './case-drafts';
 
-/** As the case screen names it: a registered person without a name is （氏名未入力）, not 本人未特定. */
-const subjectName = (kase: EmergencyCase) => kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
 
 /** The morning's reader asks where the person went: the outcome names its facility. */
 const outcomeText = (o: OutcomeBody) => (o.facilityName ? `${o.outcome}（${o.facilityName}）` : o.outcome);
@@ -38,7 +37,7 @@ function CaseRow({ kase, drafted }: { kase: EmergencyCase; drafted: boolean }) {
   return (
     <a className="case-row" href={casePaths.case(kase.id)}>
       <span className="case-row__name">
-        {subjectName(kase)}
+        {subjectName(kase.subject)}
         {drafted ? <DraftTag /> : null}
       </span>
       <span className="case-row__meta">
@@ -110,7 +109,7 @@ function InStaySection({ cases, today, drafted }: { cases: readonly EmergencyCas
           <li key={kase.id}>
             <a className="case-row" href={casePaths.case(kase.id)}>
               <span className="case-row__name">
-                {subjectName(kase)}
+                {subjectName(kase.subject)}
                 {drafted.has(kase.id) ? <DraftTag /> : null}
               </span>
               <span className="case-row__meta">{ST.listLine(outcome.body.facilityName, formatJapanDateTime(stay.from), stayDays(stay.fromDay, today))}</span>

@@ -25,7 +25,7 @@ import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { refocusWhenLost } from '../../ui/focus-lost';
 import { Notice, Page } from '../../ui/layout';
 import { EntryErrors } from './errors-list';
-import { casePaths, navigate } from './route';
+import { casePaths, navigate, useHash } from './route';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 import { otherPersonOf } from './same-emergency';
@@ -49,6 +49,17 @@ interface StartForm {
   /** 「同じ緊急事態ですか？」: '' until answered 「別の緊急事態」 (absent in drafts from before the question) */
   readonly separate?: boolean;
   readonly separateReason?: string;
+  /**
+   * 氏名（聞き取り）: an unknown caller's person, by the name the caller gave (absent in drafts from before
+   * the field): two such cases of one night are told apart by it, until linked to a registered person.
+   */
+  readonly heardName?: string;
+}
+
+/** The name searched for before 「本人未特定で開始」 ('#/cases/new?name=…'), filled in as heard. */
+function carriedNameOf(hash: string): string {
+  const query = hash.split('?')[1];
+  return query === undefined ? '' : (new URLSearchParams(query).get('name') ?? '').trim();
 }
 
 /**
@@ -57,17 +68,18 @@ interface StartForm {
  */
 const STAMP_KEPT_MS = 60 * 60_000;
 
-/** Anything typed or chosen beyond the stamp and the office. */
-function typedInto(form: StartForm): boolean {
+/** Anything typed or chosen beyond the stamp and the office (and the name carried from the search, `carried`). */
+function typedInto(form: StartForm, carried = ''): boolean {
   return (
     form.requestedAt !== toJapanInputValue(form.stampedAt) ||
     form.category !== '' ||
     [form.reason, form.detail, form.caller, form.callerPhone, form.separateReason ?? ''].some((t) => t.trim() !== '') ||
+    (form.heardName ?? '').trim() !== carried ||
     form.separate === true
   );
 }
 
-function freshForm(officeId: string): StartForm {
+function freshForm(officeId: string, heardName: string): StartForm {
   const stampedAt = new Date().toISOString();
   return {
     stampedAt,
@@ -78,6 +90,7 @@ function freshForm(officeId: string): StartForm {
     caller: '',
     callerPhone: '',
     officeId,
+    heardName,
   };
 }
 
@@ -126,6 +139,9 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   );
   // Per person unlocking the phone: a colleague's half-started case, and its stamp, are not this user's.
   const draftKey = personalDraftKey(`case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`, userId);
+  // only an unknown caller's case is named by what was heard; a registered person's by their record
+  const hash = useHash();
+  const carried = householdId === null ? carriedNameOf(hash) : '';
 
   const [form, setForm] = useState<StartForm | null>(null);
   const [errors, setErrors] = useState<readonly string[]>([]);
@@ -149,7 +165,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
 
   useEffect(() => {
     let live = true;
-    const fallback = freshForm(officeDefault);
+    const fallback = freshForm(officeDefault, carried);
     // Stamp first, then look for a draft: a draft from before a lock keeps its original stamp.
     setForm(fallback);
     void session
@@ -158,19 +174,21 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         if (!live || !draft) return;
         // a draft kept under a demo office (before the demo's offices were left out of a real call) is not restored under it
         const office = draft.officeId === '' || (!demoSubject && isDemoId(draft.officeId)) ? fallback.officeId : draft.officeId;
+        // a name heard before the lock stays; none heard then, the one searched for now is filled in
+        const heardName = (draft.heardName ?? '').trim() !== '' ? draft.heardName : carried;
         // A stamp after now is from before the clock was put back (a phone set to 2030, then to network
         // time): its age says nothing, and kept, it made the request one in the future that cannot be saved.
         const age = Date.now() - Date.parse(draft.stampedAt);
         if (age >= 0 && age <= STAMP_KEPT_MS) {
-          setForm({ ...draft, officeId: office });
+          setForm({ ...draft, officeId: office, heardName });
           setRestored('stamp');
           return;
         }
         // A stamp older than a call can last is another call's: this one starts now. What was typed
         // comes back, said so, to keep or clear (a request time set back by hand stays, with its reason).
-        if (!typedInto(draft)) return;
+        if (!typedInto(draft, carried)) return;
         const setBack = draft.requestedAt !== toJapanInputValue(draft.stampedAt);
-        setForm({ ...draft, officeId: office, stampedAt: fallback.stampedAt, requestedAt: setBack ? draft.requestedAt : fallback.requestedAt, reason: setBack ? draft.reason : '' });
+        setForm({ ...draft, officeId: office, heardName, stampedAt: fallback.stampedAt, requestedAt: setBack ? draft.requestedAt : fallback.requestedAt, reason: setBack ? draft.reason : '' });
         setRestored({ text: draft.stampedAt });
       })
       .catch(() => undefined);
@@ -200,7 +218,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   const subject: CaseSubject =
     household && person
       ? { householdId: household.id, personId: person.id, name: person.name, recipientNumber: person.recipientNumber }
-      : { householdId: null, personId: null, name: '', recipientNumber: '' };
+      : { householdId: null, personId: null, name: (form.heardName ?? '').trim(), recipientNumber: '' };
   const edited = form.requestedAt !== toJapanInputValue(form.stampedAt);
   const update = (patch: Partial<StartForm>) => setForm({ ...form, ...patch });
   // Q&A R6 問74: another case of this person requested within 24 hours may be this same emergency.
@@ -231,7 +249,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
     navigate(casePaths.case(caseId), { replace: true });
   }
   const askOpenExisting = (caseId: string) => {
-    if (typedInto({ ...form, separate: false, separateReason: '' })) setConfirmOpen(caseId);
+    if (typedInto({ ...form, separate: false, separateReason: '' }, carried)) setConfirmOpen(caseId);
     else void openExisting(caseId);
   };
 
@@ -296,7 +314,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
 
   // Leaving a form nothing was typed into drops it: opened again, the case starts at that moment.
   const leave = () => {
-    if (!typedInto(form)) void finish();
+    if (!typedInto(form, carried)) void finish();
   };
   const back = household ? (
     <a className="case-link" href={casePaths.household(household.id)} onClick={leave}>
@@ -403,7 +421,7 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
             danger
             onConfirm={() => {
               setConfirmClear(false);
-              setForm({ ...freshForm(form.officeId), stampedAt: form.stampedAt, requestedAt: toJapanInputValue(form.stampedAt) });
+              setForm({ ...freshForm(form.officeId, carried), stampedAt: form.stampedAt, requestedAt: toJapanInputValue(form.stampedAt) });
               setRestored(false);
             }}
             onCancel={() => setConfirmClear(false)}
@@ -423,6 +441,9 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
             <p>{T.sameOpenTypedWhat}</p>
           </ConfirmDialog>
         ) : null}
+        {person ? null : (
+          <TextField label={T.heardNameField} hint={T.heardNameHint} value={form.heardName ?? ''} onChange={(e) => update({ heardName: e.target.value })} />
+        )}
         {nearby.length > 0 ? (
           <fieldset className="field case-same">
             <legend className="field__label">

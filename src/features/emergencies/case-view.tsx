@@ -42,6 +42,7 @@ import { casePaths } from './route';
 import { SameEmergencySection } from './same-emergency';
 import { StaySection } from './stay-section';
 import { T } from './text';
+import { subjectName } from './subject-name';
 import { capGroupKeyOf, personFactsOf, useAllCases, useCase } from './use-cases';
 import { calledAgain } from '../../domain/call-backs';
 
@@ -98,7 +99,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
 
   const day = japanDateOf(open.requestedAt);
   const age = ageIfKnown(person?.birthDate, day);
-  const name = kase.subject.name || (kase.subject.personId ? T.linkNoName : T.unknownCaller);
+  const name = subjectName(kase.subject);
   const until = retentionUntil(kase);
   const today = useJapanToday();
   const countersigns = useCountersigns(kase.entries);

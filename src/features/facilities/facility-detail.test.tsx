@@ -28,6 +28,22 @@ describe('a facility looked up by name during an emergency', () => {
     expect(links.map((a) => a.getAttribute('href'))).toEqual(['#/match/hh-1/p-1?case=case-yota', '#/cases/case-unknown']);
     expect(links[0]).toHaveTextContent(/^佐藤 陽太さん（\d+\/\d+ \d\d:\d\d〜）の受入先の一覧へ$/);
     expect(links[1]).toHaveTextContent(/^本人未特定（/);
+    // the unknown caller's case screen has no call button: the call is recorded there by hand
+    expect(notice).toHaveTextContent('下のリンクから受入先の一覧に移って電話してください');
+    expect(notice).toHaveTextContent('登録者と結び付けていない対応は、電話の後に、下のリンクから対応の画面に移って「連絡を記録（手入力）」で記録してください');
+  });
+
+  it('for an unknown caller\'s case alone, says to record the call by hand on its screen, not to call from there', async () => {
+    const facility = createFacility({ id: 'fac-1', name: 'ひまわり' });
+    const unknown = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(1), subject: { householdId: null, personId: null, name: '山田 花子', recipientNumber: '' } }), at: hoursAgo(1) }], 'case-unknown');
+    useApp.setState({ caseEntries: new Map([['case-unknown', unknown]]) });
+    mountFacilities({ hash: '#/facilities/fac-1', facilities: [facility] });
+
+    const notice = (await screen.findByText('緊急対応中です')).closest('.notice') as HTMLElement;
+    expect(notice).toHaveTextContent('「連絡を記録（手入力）」で記録してください');
+    expect(notice).not.toHaveTextContent('移って電話してください');
+    // named as the caller said, until linked to a registered person
+    expect(within(notice).getByRole('link')).toHaveTextContent(/^山田 花子（/);
   });
 
   it('says nothing of cases when none is open', async () => {

@@ -5,6 +5,7 @@ import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS, isPlausibleEmail, type Facility } from '../../domain/facility';
 import { officeTwins } from '../../domain/facility-twins';
+import type { EmergencyCase } from '../../domain/emergency-case';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTimeOrText, formatJapanShortDateTime, japanDateOf } from '../../domain/japan-time';
 import { useCasesAwaitingCallBack, useRecentOpenCases } from '../../state/use-open-case';
@@ -185,9 +186,12 @@ function AwaitingCallBackNotice({ facility }: { facility: Facility }) {
 function OpenCasesNotice({ now }: { now: Date }) {
   const open = useRecentOpenCases(now).slice(0, 3);
   if (open.length === 0) return null;
+  const linked = (kase: EmergencyCase) => kase.subject.householdId !== null && kase.subject.personId !== null;
   return (
     <Notice kind="warn">
       <strong>{T.openCaseTitle}</strong> {T.openCaseBody}
+      {open.some(linked) ? T.openCaseBodyMatch : null}
+      {open.some((k) => !linked(k)) ? T.openCaseBodyUnlinked : null}
       <ul className="fac-open-cases">
         {open.map((kase) => {
           const { householdId, personId, name } = kase.subject;

@@ -112,7 +112,11 @@ export const T = {
   awaitingTitle: 'この事業所からの折り返しを待っています',
   awaitingBody: '電話がかかってきたら、対応の画面の「折り返しがあった」で記録してください。',
   awaitingCase: (name: string, since: string) => `${name}（${since}〜）の対応の画面へ`,
-  openCaseBody: 'この画面からの電話は、対応の記録に残りません。記録に残すには、下のリンクから対応に移って電話してください。',
+  openCaseBody: 'この画面からの電話は、対応の記録に残りません。',
+  /** a registered person's case: its match records each call made from it */
+  openCaseBodyMatch: '記録に残すには、下のリンクから受入先の一覧に移って電話してください。',
+  /** a case not linked to a registered person has no match: the call is recorded by hand, its button's label as the case screen shows it */
+  openCaseBodyUnlinked: '登録者と結び付けていない対応は、電話の後に、下のリンクから対応の画面に移って「連絡を記録（手入力）」で記録してください。',
   openCaseMatch: (name: string, since: string) => `${name ? `${name}さん` : '氏名未入力の方'}（${since}〜）の受入先の一覧へ`,
   openCaseScreen: (name: string, since: string) => `${name}（${since}〜）の対応の画面へ`,
   unknownCaller: '本人未特定',

@@ -55,7 +55,29 @@ describe('household list and search', () => {
     const { user } = mountScreen({ households: [sato, suzuki] });
     await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たかはし');
     expect(screen.getByText(/該当する世帯はありません/)).toBeInTheDocument();
+    // what was searched for goes on into the case, as the name heard
+    expect(screen.getByRole('link', { name: '本人未特定で開始' })).toHaveAttribute('href', `#/cases/new?name=${encodeURIComponent('たかはし')}`);
+  });
+
+  it('offers 本人未特定で開始 after the rows too, when the search found only a namesake or a relative', async () => {
+    const { user } = mountScreen({ households: [sato, suzuki] });
+    const search = screen.getByRole('searchbox', { name: '検索' });
+    // the aunt's name finds the household: the caller may still be someone else's relative
+    await user.type(search, '佐藤 花子');
+    const list = screen.getByRole('list', { name: '事前登録世帯' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+    const start = screen.getByRole('link', { name: '本人未特定で開始' });
+    expect(start).toHaveAttribute('href', `#/cases/new?name=${encodeURIComponent('佐藤 花子')}`);
+    // after the rows, not above them: the night's list is not pushed down
+    expect(list.compareDocumentPosition(start) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // a phone number is no name: the case starts with the name empty
+    await user.clear(search);
+    await user.type(search, '090-1234-5678');
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
     expect(screen.getByRole('link', { name: '本人未特定で開始' })).toHaveAttribute('href', '#/cases/new');
+    // not on the plain list, before anything is searched
+    await user.clear(search);
+    expect(screen.queryByRole('link', { name: '本人未特定で開始' })).not.toBeInTheDocument();
   });
 
   it("says a household was found by its 相談支援専門員's name", async () => {

@@ -142,6 +142,8 @@ export function HouseholdList() {
   const dueForReview = useMemo(() => reviewWorklist(households.values(), today, reviewMonths).length, [households, today, reviewMonths]);
   const q = query.trim();
   const searchPending = q !== '' && pendingOrder !== null;
+  // The name searched for goes on into the unknown caller's case (a phone number or 受給者証番号 is no name).
+  const startUnknown = paths.startUnknown(isNumberQuery(queryText(q)) ? '' : q);
 
   const { rows, total, more } = useMemo(() => {
     if (searchPending) return { rows: [], total: 0, more: false };
@@ -235,7 +237,7 @@ export function HouseholdList() {
       ) : q && !searchPending && rows.length === 0 ? (
         <div className="hh-nomatch">
           <Notice>{T.noMatch}</Notice>
-          <a className="btn btn--secondary btn--block" href={paths.startUnknown()}>
+          <a className="btn btn--secondary btn--block" href={startUnknown}>
             {T.noMatchStartUnknown}
           </a>
           <p className="hh-nomatch__hint">{T.noMatchStartUnknownHint}</p>
@@ -260,6 +262,18 @@ export function HouseholdList() {
         <Button className="hh-more btn--block" onClick={() => setPages((n) => n + 1)}>
           {T.showMore}
         </Button>
+      ) : null}
+      {/* Found by a near spelling or a contact's name, the caller may still be no one registered: the way
+          stays, after the rows (the night's list is not pushed down) and smaller than under 該当なし. */}
+      {q && !searchPending && rows.length > 0 ? (
+        <>
+          <div className="hh-toolbar">
+            <a className="btn btn--secondary" href={startUnknown}>
+              {T.noMatchStartUnknown}
+            </a>
+          </div>
+          <p className="hh-nomatch__hint">{T.noMatchStartUnknownHint}</p>
+        </>
       ) : null}
       {demoIds.size > 0 ? (
         <div className="hh-toolbar">

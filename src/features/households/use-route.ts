@@ -33,8 +33,11 @@ export const paths = {
   /** the match recording its calls in the person's open case */
   matchForCase: (id: string, personId: string, caseId: string) =>
     `#/match/${encodeURIComponent(id)}/${encodeURIComponent(personId)}?case=${encodeURIComponent(caseId)}`,
-  /** starts an emergency case for a caller who is not registered (served by the emergencies feature) */
-  startUnknown: () => '#/cases/new',
+  /**
+   * starts an emergency case for a caller who is not registered (served by the emergencies feature);
+   * `name`, the name searched for, is filled into its 「氏名（聞き取り）」
+   */
+  startUnknown: (name = '') => (name.trim() === '' ? '#/cases/new' : `#/cases/new?name=${encodeURIComponent(name.trim())}`),
   /** starts an emergency case for one person, stamping the request time (served by the emergencies feature) */
   startCase: (id: string, personId: string) => `#/cases/new/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
 };
