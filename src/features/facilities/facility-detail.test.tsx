@@ -1,8 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFacility } from '../../../test/factories/facility';
 import { useApp } from '../../state/store';
+import { takeCallStartedAt } from '../../state/phone-call';
 import { mountFacilities, resetStore } from './test-helpers';
 
 afterEach(() => {
@@ -95,5 +96,30 @@ describe('one office registered twice', () => {
     mountFacilities({ hash: '#/facilities/fac-1', facilities: [createFacility({ id: 'fac-1' }), createFacility({ id: 'fac-2', name: 'つばさ苑' })] });
     expect(await screen.findByRole('link', { name: /電話/ })).toBeInTheDocument();
     expect(screen.queryByText('同じ事業所番号の登録がほかにもあります')).toBeNull();
+  });
+});
+
+describe("a facility's number tapped on its page", () => {
+  afterEach(() => void takeCallStartedAt());
+
+  const tap = async () => {
+    const number = await screen.findByRole('link', { name: /^電話 / });
+    number.addEventListener('click', (e) => e.preventDefault());
+    fireEvent.click(number);
+  };
+
+  it('gives the idle lock the call’s grace while a case is open (an unknown caller’s case is called from here), and not by day with none', async () => {
+    const facility = createFacility({ id: 'fac-1', name: 'ひまわり', phone: '047-333-3333' });
+    mountFacilities({ hash: '#/facilities/fac-1', facilities: [facility] });
+    await tap();
+    expect(takeCallStartedAt()).toBeNull();
+    cleanup();
+
+    const unknown = await appendEntries([], [{ body: openBody({ requestedAt: hoursAgo(1), subject: { householdId: null, personId: null, name: '', recipientNumber: '' } }), at: hoursAgo(1) }], 'case-unknown');
+    useApp.setState({ caseEntries: new Map([['case-unknown', unknown]]) });
+    mountFacilities({ hash: '#/facilities/fac-1', facilities: [facility] });
+    const before = Date.now();
+    await tap();
+    expect(takeCallStartedAt()).toBeGreaterThanOrEqual(before);
   });
 });

@@ -9,6 +9,7 @@ import type { EmergencyCase } from '../../domain/emergency-case';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTimeOrText, formatJapanShortDateTime, japanDateOf } from '../../domain/japan-time';
 import { useCasesAwaitingCallBack, useRecentOpenCases } from '../../state/use-open-case';
+import { noteCallStarted } from '../../state/phone-call';
 import { reportForNight } from '../../domain/match-order';
 import { formatPhoneForTel } from '../../domain/normalize';
 import { Button } from '../../ui/button';
@@ -24,6 +25,7 @@ export function FacilityDetail({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
   const writes = useFacilityWrites();
   const now = useMinuteClock();
+  const openCases = useRecentOpenCases(now);
   const back = (
     <a className="btn btn--ghost" href={paths.list()}>
       {T.back}
@@ -39,6 +41,9 @@ export function FacilityDetail({ id }: { id: string }) {
   const f = facility;
   // the report the match reads tonight: a report for the weekend made after tonight's does not hide it
   const tonight = reportForNight(f, now.getTime());
+  // A call from here during a night's case is the night's work, as one from the match is: the idle
+  // lock gives it the call's grace (a call of over five minutes locked the phone under the caller).
+  const onCall = openCases.length > 0 ? noteCallStarted : undefined;
   return (
     <Page
       title={f.name || T.noName}
@@ -47,16 +52,16 @@ export function FacilityDetail({ id }: { id: string }) {
     >
       <ClosureLine facility={f} today={japanDateOf(now)} />
       <AwaitingCallBackNotice facility={f} />
-      <OpenCasesNotice now={now} />
+      <OpenCasesNotice open={openCases.slice(0, 3)} />
       <TwinsNotice facility={f} />
       <Section title={T.phoneLabel}>
         {f.phone ? (
-          <a className="tel tel--big" href={telHref(f.phone)}>
+          <a className="tel tel--big" href={telHref(f.phone)} onClick={onCall}>
             {T.phone(f.phone)}
           </a>
         ) : null}
         {f.nightPhone ? (
-          <a className="tel tel--big" href={telHref(f.nightPhone)}>
+          <a className="tel tel--big" href={telHref(f.nightPhone)} onClick={onCall}>
             {T.nightPhone(f.nightPhone)}
           </a>
         ) : null}
@@ -183,8 +188,7 @@ function AwaitingCallBackNotice({ facility }: { facility: Facility }) {
  * from this screen records nothing, and the 短期入所 coordination the claim needs would be missing
  * from the case (the coordinator looked the facility up here by name mid-call).
  */
-function OpenCasesNotice({ now }: { now: Date }) {
-  const open = useRecentOpenCases(now).slice(0, 3);
+function OpenCasesNotice({ open }: { open: readonly EmergencyCase[] }) {
   if (open.length === 0) return null;
   const linked = (kase: EmergencyCase) => kase.subject.householdId !== null && kase.subject.personId !== null;
   return (
