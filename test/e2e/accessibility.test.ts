@@ -1,15 +1,79 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
-import { demoLoaded, expectNoViolations, PASSPHRASE, search, setUpFirstUser } from './app-flows';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPhone, seriousA11yViolations, type AxeViolation, type PhoneSession } from './browser';
+import { demoLoaded, expectNoViolations, search, setUpFirstUser, unlock } from './app-flows';
 
 const baseUrl = inject('baseUrl');
-let browser: BrowserSession | undefined;
+/** One Chromium for the file; each test's phone is a fresh context in it (its own IndexedDB and worker). */
+let chromium: Browser;
+let phone: PhoneSession | undefined;
+
+beforeAll(async () => {
+  chromium = await launchBrowser();
+});
 
 afterEach(async () => {
-  await browser?.dispose();
-  browser = undefined;
+  await phone?.close();
+  phone = undefined;
 });
+
+afterAll(async () => {
+  await demoPhone?.then((p) => p.session.close(), () => undefined);
+  await chromium?.close();
+});
+
+/**
+ * The phone with the demo hub that the tests over its screens share (loading it takes a set-up and
+ * a few seconds each time): the 初期設定 screen checked in both schemes before anyone is set up,
+ * then the demo. The tests that share it only look, except the last (it starts a case), and each
+ * starts from a fresh page (onDemoPhone), so none depends on where another left it.
+ */
+let demoPhone: Promise<{ session: PhoneSession; setupViolations: Record<Scheme, AxeViolation[]> }> | undefined;
+function phoneWithDemo() {
+  demoPhone ??= (async () => {
+    const session = await openPhone(chromium);
+    const { page } = session;
+    await page.goto(baseUrl);
+    await page.getByLabel('表示名').waitFor();
+    const setupViolations = {} as Record<Scheme, AxeViolation[]>;
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      setupViolations[scheme] = await seriousA11yViolations(page);
+    }
+    await setUpFirstUser(page, baseUrl);
+    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await demoLoaded(page);
+    return { session, setupViolations };
+  })();
+  return demoPhone;
+}
+
+/** The demo phone at this size, its page loaded afresh (no screen's styles from an earlier test) and unlocked. */
+async function onDemoPhone(viewport = { width: 360, height: 780 }): Promise<{ page: Page; setupViolations: Record<Scheme, AxeViolation[]> }> {
+  const { session, setupViolations } = await phoneWithDemo();
+  const { page } = session;
+  await page.setViewportSize(viewport);
+  await page.emulateMedia({ colorScheme: null });
+  await page.goto(`${baseUrl}/#/`);
+  await page.reload();
+  await unlock(page);
+  return { page, setupViolations };
+}
+
+const SCHEMES = ['dark', 'light'] as const;
+type Scheme = (typeof SCHEMES)[number];
+
+/**
+ * Runs axe on the screen shown in the dark scheme, then in the light one (the schemes are the
+ * stylesheet's prefers-color-scheme alone, colours only: no script reads it, no transition fades them).
+ */
+async function expectNoViolationsInEitherScheme(page: Page, screen: string, alsoCheck?: (scheme: Scheme) => Promise<void>): Promise<void> {
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expectNoViolations(`${screen} (${scheme})`, await seriousA11yViolations(page));
+    await alsoCheck?.(scheme);
+  }
+}
 
 /**
  * Presses Tab from the focused field through the form until focus leaves it (or reaches its sticky
@@ -49,64 +113,41 @@ async function tabThrough(page: Page, form: string, sticky: string): Promise<{ s
 
 describe('accessibility (axe-core, serious and critical)', () => {
   it('has no serious or critical violations on the main screens, in dark and light', async () => {
-    browser = await openBrowser();
-    const { page } = browser;
-    for (const scheme of ['dark', 'light'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      if (scheme === 'dark') {
-        await page.goto(baseUrl);
-        await page.getByLabel('表示名').waitFor();
-        expectNoViolations(`setup (${scheme})`, await seriousA11yViolations(page));
-        await setUpFirstUser(page, baseUrl);
-        await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-        await demoLoaded(page);
-      }
-      await page.goto(`${baseUrl}/#/`);
-      // the light pass starts locked (the dark one ends with ロック): unlock when the lock screen shows
-      const unlockButton = page.getByRole('button', { name: '解錠' });
-      await page.getByLabel('検索').or(unlockButton).waitFor();
-      if (await unlockButton.isVisible()) {
-        await page.getByLabel('パスフレーズ', { exact: true }).fill(PASSPHRASE);
-        await unlockButton.click();
-        await page.getByLabel('検索').waitFor();
-      }
-      expectNoViolations(`household list (${scheme})`, await seriousA11yViolations(page));
+    const { page, setupViolations } = await onDemoPhone();
+    for (const scheme of SCHEMES) expectNoViolations(`setup (${scheme})`, setupViolations[scheme]);
+    await page.goto(`${baseUrl}/#/`);
+    await page.getByLabel('検索').waitFor();
+    await expectNoViolationsInEitherScheme(page, 'household list');
 
-      await page.getByRole('list').first().getByRole('link').first().click();
-      await page.getByRole('button', { name: '編集' }).waitFor();
-      expectNoViolations(`household detail (${scheme})`, await seriousA11yViolations(page));
+    await page.getByRole('list').first().getByRole('link').first().click();
+    await page.getByRole('button', { name: '編集' }).waitFor();
+    await expectNoViolationsInEitherScheme(page, 'household detail');
 
-      await page.getByRole('button', { name: '編集' }).click();
-      await page.getByRole('button', { name: '保存', exact: true }).waitFor();
-      expectNoViolations(`household form (${scheme})`, await seriousA11yViolations(page));
+    await page.getByRole('button', { name: '編集' }).click();
+    await page.getByRole('button', { name: '保存', exact: true }).waitFor();
+    await expectNoViolationsInEitherScheme(page, 'household form');
 
-      await page.goto(`${baseUrl}/#/settings`);
-      await page.getByRole('heading', { name: '設定' }).first().waitFor();
-      expectNoViolations(`settings (${scheme})`, await seriousA11yViolations(page));
-      if (scheme === 'dark') {
-        // The status line's link: the section it opens shows its title below the sticky bars.
-        await page.goto(`${baseUrl}/#/`);
-        await page.getByLabel('検索').waitFor();
-        await page.goto(`${baseUrl}/#/settings/sync`);
-        const title = page.getByRole('heading', { name: '拠点サーバーと同期' });
-        const covered = () =>
-          title.evaluate((h) => h.getBoundingClientRect().top - document.querySelector('.page__header')!.getBoundingClientRect().bottom);
-        await expect.poll(covered).toBeGreaterThanOrEqual(0);
-        expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
-      }
+    await page.goto(`${baseUrl}/#/settings`);
+    await page.getByRole('heading', { name: '設定' }).first().waitFor();
+    await expectNoViolationsInEitherScheme(page, 'settings');
+    // The status line's link: the section it opens shows its title below the sticky bars.
+    await page.goto(`${baseUrl}/#/`);
+    await page.getByLabel('検索').waitFor();
+    await page.goto(`${baseUrl}/#/settings/sync`);
+    const title = page.getByRole('heading', { name: '拠点サーバーと同期' });
+    const covered = () =>
+      title.evaluate((h) => h.getBoundingClientRect().top - document.querySelector('.page__header')!.getBoundingClientRect().bottom);
+    await expect.poll(covered).toBeGreaterThanOrEqual(0);
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
 
-      await page.getByRole('button', { name: 'ロック' }).click();
-      await page.getByRole('button', { name: '解錠' }).waitFor();
-      expectNoViolations(`lock screen (${scheme})`, await seriousA11yViolations(page));
-    }
+    await page.getByRole('button', { name: 'ロック' }).click();
+    await page.getByRole('button', { name: '解錠' }).waitFor();
+    await expectNoViolationsInEitherScheme(page, 'lock screen');
   });
 
   it('has none on the night-call screens either: cases, a case, claims, facilities, 空床を報告, import errors', async () => {
-    browser = await openBrowser();
-    const { page } = browser;
-    await setUpFirstUser(page, baseUrl);
-    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await demoLoaded(page);
+    // a fresh page (onDemoPhone), so 請求・出力's styles are not loaded yet for 機能強化加算 below
+    const { page } = await onDemoPhone();
     // a file with one good row and one with a bad 事業所番号 and a report from the future
     const csv = '事業所番号,事業所名,サービス種別,空床数,空床報告日時\r\n1210100001,あおぞら,福祉型,1,2026-01-01 10:00\r\n12345,みどり,福祉型,2,2099-01-01 10:00\r\n';
     // 機能強化加算 as the first screen with figures after the demo loads: its tables once took their
@@ -115,50 +156,49 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.getByRole('heading', { level: 1, name: '機能強化加算' }).waitFor();
     await page.locator('table').first().waitFor();
     expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), '機能強化加算 scrolls sideways').toBeLessThanOrEqual(360);
-    for (const scheme of ['dark', 'light'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(`${baseUrl}/#/cases`);
-      await page.getByRole('heading', { level: 1, name: '緊急対応' }).waitFor();
-      expectNoViolations(`cases (${scheme})`, await seriousA11yViolations(page));
-      await page.locator('a[href^="#/cases/"]:not([href^="#/cases/new"])').first().click();
-      await page.getByText(/改ざんなし/).waitFor();
-      expectNoViolations(`a closed demo case (${scheme})`, await seriousA11yViolations(page));
 
-      await page.goto(`${baseUrl}/#/claims`);
-      await page.getByText(/改ざんはありません|この月の緊急対応はありません|対応がありません/).first().waitFor();
-      expectNoViolations(`claims (${scheme})`, await seriousA11yViolations(page));
-      // paper on the screen: the evidence report keeps its own light colours in the dark theme
-      await page.getByRole('link', { name: '証跡レポートを印刷' }).click();
-      await page.getByRole('heading', { name: '相談強化加算 証跡レポート' }).waitFor();
-      await page.getByRole('button', { name: '印刷', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
-      expectNoViolations(`evidence report (${scheme})`, await seriousA11yViolations(page));
+    await page.goto(`${baseUrl}/#/cases`);
+    await page.getByRole('heading', { level: 1, name: '緊急対応' }).waitFor();
+    await expectNoViolationsInEitherScheme(page, 'cases');
+    await page.locator('a[href^="#/cases/"]:not([href^="#/cases/new"])').first().click();
+    await page.getByText(/改ざんなし/).waitFor();
+    await expectNoViolationsInEitherScheme(page, 'a closed demo case');
 
-      // the household's print sheet, with its notices (shared scope, or no 同意書)
-      await page.goto(`${baseUrl}/#/`);
-      await page.getByRole('list').first().getByRole('link').first().click();
-      await page.getByRole('button', { name: '編集' }).waitFor();
-      await page.goto(page.url().replace(/#\/households\/([^/]+).*$/, '#/households/$1/print'));
-      await page.getByRole('button', { name: /印刷する|理由を記録して印刷/ }).waitFor();
-      expectNoViolations(`household print sheet (${scheme})`, await seriousA11yViolations(page));
+    await page.goto(`${baseUrl}/#/claims`);
+    await page.getByText(/改ざんはありません|この月の緊急対応はありません|対応がありません/).first().waitFor();
+    await expectNoViolationsInEitherScheme(page, 'claims');
+    // paper on the screen: the evidence report keeps its own light colours in the dark theme
+    await page.getByRole('link', { name: '証跡レポートを印刷' }).click();
+    await page.getByRole('heading', { name: '相談強化加算 証跡レポート' }).waitFor();
+    await page.getByRole('button', { name: '印刷', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
+    await expectNoViolationsInEitherScheme(page, 'evidence report');
 
-      await page.goto(`${baseUrl}/#/facilities`);
-      await page.getByRole('heading', { level: 1, name: '短期入所事業所' }).waitFor();
-      expectNoViolations(`facility list (${scheme})`, await seriousA11yViolations(page));
-      // a long badge (…の報告・古い情報) once pushed the list 32 px past the screen's edge
+    // the household's print sheet, with its notices (shared scope, or no 同意書)
+    await page.goto(`${baseUrl}/#/`);
+    await page.getByRole('list').first().getByRole('link').first().click();
+    await page.getByRole('button', { name: '編集' }).waitFor();
+    await page.goto(page.url().replace(/#\/households\/([^/]+).*$/, '#/households/$1/print'));
+    await page.getByRole('button', { name: /印刷する|理由を記録して印刷/ }).waitFor();
+    await expectNoViolationsInEitherScheme(page, 'household print sheet');
+
+    await page.goto(`${baseUrl}/#/facilities`);
+    await page.getByRole('heading', { level: 1, name: '短期入所事業所' }).waitFor();
+    // a long badge (…の報告・古い情報) once pushed the list 32 px past the screen's edge
+    await expectNoViolationsInEitherScheme(page, 'facility list', async (scheme) => {
       expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), `facility list (${scheme}) scrolls sideways`).toBeLessThanOrEqual(360);
-      await page.getByRole('link', { name: / の空床を報告$/ }).first().click();
-      await page.getByRole('heading', { level: 1, name: '空床を報告' }).waitFor();
-      expectNoViolations(`空床を報告 (${scheme})`, await seriousA11yViolations(page));
+    });
+    await page.getByRole('link', { name: / の空床を報告$/ }).first().click();
+    await page.getByRole('heading', { level: 1, name: '空床を報告' }).waitFor();
+    await expectNoViolationsInEitherScheme(page, '空床を報告');
 
-      await page.goto(`${baseUrl}/#/facilities/import`);
-      await page.getByLabel('CSVファイル').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-      await page.getByText(/未来になっています/).waitFor();
-      expectNoViolations(`import errors (${scheme})`, await seriousA11yViolations(page));
-    }
+    await page.goto(`${baseUrl}/#/facilities/import`);
+    await page.getByLabel('CSVファイル').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByText(/未来になっています/).waitFor();
+    await expectNoViolationsInEitherScheme(page, 'import errors');
   });
   it('keeps each field reached with Tab on the 聞き取り票 in view, clear of the sticky bars at 360 px', async () => {
-    browser = await openBrowser();
-    const { page } = browser;
+    phone = await openPhone(chromium);
+    const { page } = phone;
     await setUpFirstUser(page, baseUrl);
     await page.getByRole('button', { name: '世帯を登録' }).first().click();
     await page.getByRole('button', { name: '保存', exact: true }).waitFor();
@@ -169,8 +209,8 @@ describe('accessibility (axe-core, serious and critical)', () => {
   });
 
   it('keeps each field reached with Tab on the facility form in view on an office PC (1366 × 768, less the browser’s bars)', async () => {
-    browser = await openBrowser({ viewport: { width: 1366, height: 625 } });
-    const { page } = browser;
+    phone = await openPhone(chromium, { viewport: { width: 1366, height: 625 } });
+    const { page } = phone;
     await setUpFirstUser(page, baseUrl);
     await page.goto(`${baseUrl}/#/facilities/new`);
     await page.getByLabel('事業所名', { exact: false }).first().waitFor();
@@ -182,8 +222,8 @@ describe('accessibility (axe-core, serious and critical)', () => {
   });
 
   it('keeps each field reached with Tab on the case start in view, clear of the sticky 記録を開始 and the bottom nav at 360 × 740', async () => {
-    browser = await openBrowser({ viewport: { width: 360, height: 740 } });
-    const { page } = browser;
+    phone = await openPhone(chromium, { viewport: { width: 360, height: 740 } });
+    const { page } = phone;
     await setUpFirstUser(page, baseUrl);
     // an unknown caller's case: the longest start (who called, what happened, whom it is about)
     await page.goto(`${baseUrl}/#/cases/new`);
@@ -195,8 +235,8 @@ describe('accessibility (axe-core, serious and critical)', () => {
   });
 
   it("keeps the screens usable with the phone's text at 200 % at 360 px: no sideways scroll, 「ロック」 on the screen, the title clear of the app bar, a header of a few lines, 記録を開始 clear of the nav", async () => {
-    browser = await openBrowser({ viewport: { width: 360, height: 740 } });
-    const { page } = browser;
+    phone = await openPhone(chromium, { viewport: { width: 360, height: 740 } });
+    const { page } = phone;
     await setUpFirstUser(page, baseUrl);
     await page.goto(`${baseUrl}/#/cases/new`);
     const start = page.getByRole('button', { name: '記録を開始' });
@@ -253,13 +293,10 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.waitForFunction(() => parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--appbar-h')) < 70);
   });
   it('says by shape and sign, not by colour alone, what is pressable, chosen, waiting and how serious (a phone in grayscale, a colour-blind eye)', async () => {
-    browser = await openBrowser({ viewport: { width: 360, height: 740 } });
-    const { page } = browser;
+    // The last on the demo phone: it starts a case and records calls.
+    const { page } = await onDemoPhone({ width: 360, height: 740 });
     // Headless Chromium has no dialer: the link's default is dropped after the app's own handler ran.
-    await page.addInitScript("document.addEventListener('click', (e) => { if (e.target instanceof Element && e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); }, true);");
-    await setUpFirstUser(page, baseUrl);
-    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await demoLoaded(page);
+    await page.evaluate("document.addEventListener('click', (e) => { if (e.target instanceof Element && e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); }, true);");
     const style = (el: Element, pseudo?: string) => {
       const s = getComputedStyle(el, pseudo);
       return { content: s.content, borderStyle: s.borderTopStyle, fontWeight: s.fontWeight, borderColor: s.borderTopColor };

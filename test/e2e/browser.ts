@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -66,6 +66,52 @@ export async function openBrowser(
     async dispose() {
       await close();
       await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One Chromium for a whole test file, where each test (or each group sharing a phone) opens a
+ * context of its own in it (openPhone): launching Chromium once instead of once a test.
+ */
+export async function launchBrowser(options: { extraArgs?: readonly string[] } = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])] });
+}
+
+/** A phone opened by openPhone: a browser context with one page. */
+export interface PhoneSession {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * A new phone in a browser from launchBrowser: a fresh browser context, so its IndexedDB, service
+ * worker and Cache Storage are its own, empty at the start and gone when it closes (kept in memory:
+ * nothing to inspect on disk afterwards; use openBrowser for that). As with openBrowser, the app is
+ * on the phone's Home Screen (durableStorage granted) and the page's errors are logged.
+ */
+export async function openPhone(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<PhoneSession> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 360, height: 780 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    serviceWorkers: 'allow',
+  });
+  const page = await context.newPage();
+  // A context's permission is granted by its own id (without one, the browser's default context gets it).
+  const cdp = await context.newCDPSession(page);
+  const { targetInfo } = (await cdp.send('Target.getTargetInfo')) as { targetInfo: { browserContextId?: string } };
+  await cdp.send('Browser.grantPermissions', { permissions: ['durableStorage'], browserContextId: targetInfo.browserContextId });
+  page.on('pageerror', (error) => console.error('[page error]', error.message));
+  let closed = false;
+  return {
+    context,
+    page,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await context.close();
     },
   };
 }

@@ -6,12 +6,12 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { generateDemoHub } from '../../src/domain/demo-data';
 import type { Household } from '../../src/domain/household';
-import { openBrowser, seriousA11yViolations, type BrowserSession } from './browser';
-import { demoLoaded, expectNoViolations, PASSPHRASE, registerHousehold, search, setUpFirstUser } from './app-flows';
+import { launchBrowser, openPhone, seriousA11yViolations, type PhoneSession } from './browser';
+import { demoLoaded, expectNoViolations, PASSPHRASE, registerHousehold, search, setUpFirstUser, unlock } from './app-flows';
 
 /** Whether the vault holds a draft whose key starts so (its key only; the text is sealed). */
 const draftSaved = (prefix: string) => `new Promise((done) => {
@@ -27,12 +27,45 @@ const OUTCOME_DRAFT_SAVED = draftSaved('case-outcome:');
 
 const baseUrl = inject('baseUrl');
 const VIEWPORT = { width: 360, height: 740 };
-let browser: BrowserSession | undefined;
+/** One Chromium for the file; each test's phone is a fresh context in it (its own IndexedDB and worker). */
+let chromium: Browser;
+let phone: PhoneSession | undefined;
+
+beforeAll(async () => {
+  chromium = await launchBrowser();
+});
 
 afterEach(async () => {
-  await browser?.dispose();
-  browser = undefined;
+  await phone?.close();
+  phone = undefined;
 });
+
+afterAll(async () => {
+  await demoPhone?.then((p) => p.close(), () => undefined);
+  await chromium?.close();
+});
+
+/**
+ * The phone at 360 × 740 with the demo hub that the tests over its households share (setting one up
+ * and loading the demo takes several seconds each time). The first test only looks; the two after it
+ * start a case and type into 佐藤 陽太's 聞き取り票, each from the list, unlocked (onDemoPhone).
+ */
+let demoPhone: Promise<PhoneSession> | undefined;
+async function onDemoPhone(): Promise<Page> {
+  demoPhone ??= (async () => {
+    const session = await openPhone(chromium, { viewport: VIEWPORT });
+    await setUpFirstUser(session.page, baseUrl);
+    await session.page.getByRole('button', { name: 'デモデータを読み込む' }).click();
+    await demoLoaded(session.page);
+    return session;
+  })();
+  const { page } = await demoPhone;
+  await page.goto(`${baseUrl}/#/`);
+  const unlockButton = page.getByRole('button', { name: '解錠' });
+  await page.getByLabel('検索').or(unlockButton).waitFor();
+  if (await unlockButton.isVisible()) await unlock(page);
+  return page;
+}
 
 /** The demo household with the most to show first: the most persons, then the longest answers. */
 function densestDemoHousehold(): Household {
@@ -43,13 +76,9 @@ function densestDemoHousehold(): Household {
   return households.filter((h) => h.consent !== null && !h.withdrawal).sort((a, b) => weight(b) - weight(a))[0]!;
 }
 
-/** A new phone at 360 × 740 with the demo hub, on 佐藤 陽太's household. */
+/** The phone at 360 × 740 with the demo hub, on 佐藤 陽太's household. */
 async function openYotasHousehold(): Promise<Page> {
-  browser = await openBrowser({ viewport: VIEWPORT });
-  const { page } = browser;
-  await setUpFirstUser(page, baseUrl);
-  await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-  await demoLoaded(page);
+  const page = await onDemoPhone();
   expect(await search(page, 'さとう ようた')).toContain('佐藤 陽太');
   await page.getByRole('link', { name: /佐藤 陽太/ }).first().click();
   return page;
@@ -65,12 +94,7 @@ async function expectOnScreen(page: Page, target: Locator, what: string): Promis
 
 describe('the household first screen and the routes, at 360 × 740', () => {
   it('shows the densest demo household\'s essentials, first contacts and the start buttons without scrolling', async () => {
-    browser = await openBrowser({ viewport: VIEWPORT });
-    const { page } = browser;
-    await setUpFirstUser(page, baseUrl);
-    await page.getByRole('button', { name: 'デモデータを読み込む' }).click();
-    await demoLoaded(page);
-
+    const page = await onDemoPhone();
     const densest = densestDemoHousehold();
     const first = densest.persons[0]!;
     expect(await search(page, first.name)).toContain(first.name);
@@ -102,8 +126,8 @@ describe('the household first screen and the routes, at 360 × 740', () => {
   });
 
   it('keeps three persons\' start buttons and the first contacts on the screen when each has long answers', async () => {
-    browser = await openBrowser({ viewport: VIEWPORT });
-    const { page } = browser;
+    phone = await openPhone(chromium, { viewport: VIEWPORT });
+    const { page } = phone;
     await setUpFirstUser(page, baseUrl);
     const long = '朝・夕にデパケンR 200mg、夜にリスペリドン 1mg、頓服でダイアップ座薬 6mg（発作が5分以上続くとき）、便秘時に酸化マグネシウム';
     await registerHousehold(page, { name: '山田 一郎', furigana: 'やまだ いちろう', birthDate: '2003-05-01', phone: '047-123-4567', medication: long, contactName: '山田 花子', contactPhone: '090-1111-2222' });
@@ -190,8 +214,8 @@ describe('the household first screen and the routes, at 360 × 740', () => {
   });
 
   it('says when an answer runs past its lines, and shows the rest in place on a tap anywhere on the line', async () => {
-    browser = await openBrowser({ viewport: VIEWPORT });
-    const { page } = browser;
+    phone = await openPhone(chromium, { viewport: VIEWPORT });
+    const { page } = phone;
     await setUpFirstUser(page, baseUrl);
     const medication = 'バルプロ酸ナトリウム 200mg 朝夕、カルバマゼピン 100mg 夕、酸化マグネシウム 330mg 毎食後、頓用でジアゼパム坐剤 6mg（発作が5分続いたら）、夜間の吸入は 22時 と 4時';
     await registerHousehold(page, { name: '長文 薬子', furigana: 'ちょうぶん くすりこ', birthDate: '2001-04-01', phone: '047-111-2222', medication });
