@@ -565,13 +565,16 @@ describe('§24-3 (2) and 告示 exclusions', () => {
     }
   });
 
-  it('nobody identified (no linked person, no 受給者証番号) → not claimable', () => {
+  it('nobody identified (no linked person, no 受給者証番号), admitted to a short stay → 要確認 until linked, numbered under no one', () => {
     const d = only(decideClaims([makeCase({ id: 'c1', contacts: [{ at: AT }], subject: UNKNOWN_CALLER })], OFFICES));
-    expect(d).toMatchObject({ status: 'not-claimable', personKey: null, ordinal: null });
-    expect(d.reasons).toEqual(['対象者が特定されていません（受給者証番号の入力または登録者との結び付けが必要です）']);
+    expect(d).toMatchObject({ status: 'pending', personKey: null, ordinal: null, units: 0 });
+    expect(d.reasons).toContain(
+      '対象者が特定されていません。記録の画面の「登録者と結び付ける」で、この方の登録者と結び付けると判定されます（世帯がまだ登録されていないときは、先に「世帯を登録」で登録してください）',
+    );
+    expect(d.reasons).not.toContain(CLAIM_REASONS.noRecipientNumber);
   });
 
-  it('lists every exclusion that applies, not just the first', () => {
+  it('lists every exclusion that applies, not just the first (nobody identified is no exclusion: linking would not help)', () => {
     const c = makeCase({
       id: 'c1',
       contacts: [{ at: AT }],
@@ -579,8 +582,12 @@ describe('§24-3 (2) and 告示 exclusions', () => {
       officeId: NOT_HUB_OFFICE.id,
       planning: 'other-office',
       independentLivingClaimed: true,
+      outcome: '入院',
     });
-    expect(only(decideClaims([c], OFFICES)).reasons).toHaveLength(4);
+    const d = only(decideClaims([c], OFFICES));
+    expect(d.status).toBe('not-claimable');
+    expect(d.reasons).toHaveLength(4);
+    expect(d.reasons).not.toContain(CLAIM_REASONS.noPerson);
   });
 
   it('planning unknown → pending: not claimed, but it takes a slot under the cap', () => {
@@ -834,9 +841,10 @@ describe('properties over random sets of cases', () => {
         for (const d of decisions) {
           expect(d.reasons.length).toBeGreaterThan(0);
           expect(d.units).toBe(d.status === 'claimed' ? CONSULTATION_BONUS_UNITS : 0);
-          expect(d.ordinal === null).toBe(d.status === 'not-claimable');
+          // a case of nobody identified waits (要確認) under no one's cap
+          expect(d.ordinal === null).toBe(d.status === 'not-claimable' || d.personKey === null);
           if (d.status === 'over-cap') expect(d.ordinal).toBeGreaterThan(MONTHLY_CAP);
-          if (d.status === 'claimed' || d.status === 'pending') expect(d.ordinal).toBeLessThanOrEqual(MONTHLY_CAP);
+          if ((d.status === 'claimed' || d.status === 'pending') && d.personKey !== null) expect(d.ordinal).toBeLessThanOrEqual(MONTHLY_CAP);
         }
       }),
     );
@@ -1479,5 +1487,54 @@ describe('two phones recorded different outcomes at once', () => {
     expect((await fork(outcome({}), outcome({ outcome: '入院' }))).status).toBe('not-claimable');
     const twinA = outcome({ outcome: '短期入所', facilityId: 'fac-a', facilityName: 'ふじ短期入所', from: '2026-12-10T03:30:00+09:00' });
     expect((await fork(twinA, { ...twinA, facilityId: 'fac-a-twin' })).status).toBe('claimed');
+  });
+});
+
+describe('本人未特定で開始: a case opened for nobody registered, linked to a household registered later', () => {
+  const linkedLater = async (id: string, outcome: OutcomeBody['outcome'] = '短期入所') => {
+    const entries = await appendEntries([], [
+      { body: openBody({ officeId: HUB_OFFICE.id, subject: UNKNOWN_CALLER, requestedAt: '2026-12-10T01:50:00+09:00' }), at: '2026-12-10T01:51:00+09:00' },
+      { body: contactBody({ contactedAt: '2026-12-10T02:10:00+09:00' }), at: '2026-12-10T02:11:00+09:00' },
+      {
+        body: { type: 'outcome', outcome, facilityId: outcome === '短期入所' ? 'fac-1' : null, facilityName: outcome === '短期入所' ? 'あおぞら短期入所' : '', from: outcome === '短期入所' ? '2026-12-10T03:00:00+09:00' : null, note: '' },
+        at: '2026-12-10T02:40:00+09:00',
+      },
+      // the household was registered the next morning, under this office, and the case linked to it
+      { body: { type: 'link', subject: HANAKO }, at: '2026-12-10T10:00:00+09:00' },
+    ], id);
+    return foldCase(entries);
+  };
+  const placedHere = new Map([['h-1', { officeId: HUB_OFFICE.id, persons: [{ id: 'p-1', recipientNumber: HANAKO.recipientNumber, birthDate: '1990-04-01' }] }]]);
+  const lookups = [childLookupOf(placedHere), personFactsLookupOf(placedHere)] as const;
+
+  it('留意事項通知 第四19 (2): the household placed under this office gives no 計画相談 default: 要確認 until someone records who provides it', async () => {
+    const d = only(decideClaims([await linkedLater('late')], OFFICES, ...lookups));
+    expect(d.status).toBe('pending');
+    expect(d.reasons).toContain(CLAIM_REASONS.planning.unknown);
+    expect(d.reasons).not.toContain(CLAIM_REASONS.planningDefault);
+    expect(d.reasons).not.toContain(CLAIM_REASONS.noPerson);
+    // a case opened for the registered person still takes the default
+    const opened = only(decideClaims([makeCase({ id: 'reg', planning: 'unknown', contacts: [{ at: '2026-12-10T02:10:00+09:00' }] })], OFFICES, ...lookups));
+    expect(opened).toMatchObject({ status: 'claimed', reasons: expect.arrayContaining([CLAIM_REASONS.planningDefault]) });
+  });
+
+  it('before the link: 要確認 saying to link it (register the household first), not to enter a 受給者証番号; one that ended in hospital stays 算定不可 for that alone', async () => {
+    const before = (await linkedLater('before')).entries.filter((e) => e.body.type !== 'link');
+    const d = only(decideClaims([foldCase(before)], OFFICES, ...lookups));
+    expect(d).toMatchObject({ status: 'pending', personKey: null, units: 0 });
+    expect(d.reasons).toContain(CLAIM_REASONS.noPerson);
+    expect(d.reasons.some((r) => r.includes('受給者証番号の入力'))).toBe(false);
+    expect(d.reasons).not.toContain(CLAIM_REASONS.notLinkedAge);
+    expect(d.reasons).not.toContain(CLAIM_REASONS.householdNotHeld);
+    const hospital = (await linkedLater('hospital', '入院')).entries.filter((e) => e.body.type !== 'link');
+    expect(only(decideClaims([foldCase(hospital)], OFFICES, ...lookups))).toMatchObject({ status: 'not-claimable', reasons: [CLAIM_REASONS.notAdmitted('入院')] });
+  });
+
+  it('§24 注 (cap of 4): five unknown callers in a month are five people, not one over the cap; they hold no registered person\'s slot', () => {
+    const unknown = emergenciesIn('2026-12', 5, { subject: UNKNOWN_CALLER }, 'anon');
+    const hanako = emergenciesIn('2026-12', 4, {}, 'hanako');
+    const decisions = decideClaims([...unknown, ...hanako], OFFICES);
+    expect(decisions.slice(0, 5).map((d) => [d.status, d.ordinal])).toEqual(Array.from({ length: 5 }, () => ['pending', null]));
+    expect(decisions.slice(5).map((d) => [d.status, d.ordinal])).toEqual([1, 2, 3, 4].map((n) => ['claimed', n]));
   });
 });

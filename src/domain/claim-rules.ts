@@ -69,7 +69,12 @@ export const CLAIM_REASONS = {
   householdNotHeld: 'この方の世帯の情報がこの端末にないため、年齢を確かめられません。計画相談支援として請求します（18歳未満なら障害児相談支援です。世帯の情報のある端末で確かめてください）',
   numberDiffers: (household: string) =>
     `記録の受給者証番号が世帯の情報（${household}）と違います。記録の番号で請求し、上限4回は両方の番号の記録を合わせて数えています。記録の番号が誤りでないか確かめてください`,
-  noPerson: '対象者が特定されていません（受給者証番号の入力または登録者との結び付けが必要です）',
+  /**
+   * b: a caller neither linked nor giving a 受給者証番号. It waits (要確認) rather than failing: the
+   * person is often registered the next morning, and linking the case decides it.
+   */
+  noPerson:
+    '対象者が特定されていません。記録の画面の「登録者と結び付ける」で、この方の登録者と結び付けると判定されます（世帯がまだ登録されていないときは、先に「世帯を登録」で登録してください）',
   unknownOffice: '対応した相談支援事業所が登録されていません（拠点として位置付けられていることを確認できません）',
   notHub: '当事業所は運営規程で地域生活支援拠点等として位置付けられていません',
   outsideHub: (day: IsoDate, periods: readonly HubPeriod[]) =>
@@ -123,7 +128,7 @@ export const CLAIM_REASONS = {
     `当事業所が一体的に運営する${ONE_BODY_LABELS[service]}を、本人が${formatMonth(month)}に利用しています（利用期間 ${periods.map(formatPeriod).join('、')}）。${ONE_BODY_MONTH[service]}、相談強化加算は算定できません`,
   enrolmentUnknown: (service: keyof OneBodyServices) =>
     `当事業所は${ONE_BODY_LABELS[service]}を一体的に運営していますが、本人の${ONE_BODY_LABELS[service]}の利用状況が未確認です。世帯の情報に利用期間（または利用なし）を記録すると算定の可否が決まります`,
-  /** rule d's default: the case did not record it, and the household is placed under this office */
+  /** rule d's default: the case did not record it, was opened for a registered person, and the household is placed under this office */
   planningDefault: '世帯が当事業所に登録されているため、当事業所の担当として判定しています（この記録で別の担当を記録できます）',
   /**
    * Rule d across offices: the person counts (算定・要確認) at another office in the same month too.
@@ -407,8 +412,13 @@ function verdictOf(
   const rivals = c.outcome === null ? [] : concurrentOutcomes(c).filter((o) => admittedBy(o.body) !== admittedBy(c.outcome!.body));
   const { independentLivingClaimed } = c.claimFacts;
   // Rule d's default: not yet recorded for this case, but the household was placed under this
-  // office on the day of the coordination.
-  const placedHere = c.claimFacts.planning === 'unknown' && facts !== null && placementAt(facts, coordinatedAt) === c.open.body.officeId;
+  // office on the day of the coordination. Only for a case opened for a registered person: one
+  // opened for a caller nobody had registered (本人未特定) and linked later may be linked to a
+  // household registered after the call, whose placement says nothing of who provided 計画相談支援
+  // that night (the household's creation time is not in what the screens hold: household-summary.ts).
+  const openedForRegistered = c.open.body.subject.personId !== null;
+  const placedHere =
+    c.claimFacts.planning === 'unknown' && openedForRegistered && facts !== null && placementAt(facts, coordinatedAt) === c.open.body.officeId;
   const planning = placedHere ? 'this-office' : c.claimFacts.planning;
   // A person whose age on the day is not known cannot be told 児 from 者, which decides the 給付
   // billed (障害児相談支援 or 計画相談支援): a registered person without a birth date, or a caller
@@ -425,7 +435,6 @@ function verdictOf(
   const enrolment = enrolmentFindings(office, facts?.enrolments ?? null, japanMonthOf(coordinatedAt), offices, age === true);
   const failures = [
     rivals.length > 0 ? null : admissionFailure(c),
-    personKey === null ? CLAIM_REASONS.noPerson : null,
     hubFailure(office, coordinatedAt),
     designationFailure(office, service),
     planning === 'other-office' ? wording['other-office'] : null,
@@ -442,18 +451,23 @@ function verdictOf(
     wording[planning],
     ...(placedHere ? [CLAIM_REASONS.planningDefault] : []),
   ];
+  // Rule b: nobody identified (no one linked, no 受給者証番号) waits for the link, which names the
+  // person, their number and their age at once; it holds no cap slot, being nobody's yet (ordinalsByIndex).
+  const nobody = personKey === null;
+  if (nobody) reasons.push(CLAIM_REASONS.noPerson);
   // A linked person without a 受給者証番号 cannot be billed yet: it holds its cap slot until entered.
   const ownNumber = normalizeDigits(c.subject.recipientNumber);
   const noNumber = ownNumber === '';
-  if (noNumber) reasons.push(CLAIM_REASONS.noRecipientNumber);
+  if (noNumber && !nobody) reasons.push(CLAIM_REASONS.noRecipientNumber);
   // Billed by the number the evidence names. The household's differing is told, not held against
   // the claim: it may be a new 受給者証 since (a move), as well as a typo corrected.
   const householdNumber = normalizeDigits(facts?.recipientNumber ?? '');
   if (!noNumber && householdNumber !== '' && householdNumber !== ownNumber) reasons.push(CLAIM_REASONS.numberDiffers(householdNumber));
-  if (ageUnknown) reasons.push(registered ? CLAIM_REASONS.noBirthDate : CLAIM_REASONS.notLinkedAge);
-  else if (age === null) reasons.push(CLAIM_REASONS.householdNotHeld);
+  // (nobody identified: the link tells the age too, and noPerson says so)
+  if (!nobody && ageUnknown) reasons.push(registered ? CLAIM_REASONS.noBirthDate : CLAIM_REASONS.notLinkedAge);
+  else if (!nobody && age === null) reasons.push(CLAIM_REASONS.householdNotHeld);
   reasons.push(...enrolment.unknown);
-  const waiting = planning === 'unknown' || noNumber || ageUnknown || !admitted || enrolment.unknown.length > 0;
+  const waiting = nobody || planning === 'unknown' || noNumber || ageUnknown || !admitted || enrolment.unknown.length > 0;
   return { status: waiting ? 'pending' : 'claimed', reasons };
 }
 
@@ -545,11 +559,15 @@ function capGroupKey(d: ClaimDecision): string {
   return JSON.stringify([d.officeId, d.personKey, d.month]);
 }
 
-/** Rule f: number each person's counting cases of the month per office: by coordinatedAt, then case id. */
+/**
+ * Rule f: number each person's counting cases of the month per office: by coordinatedAt, then case
+ * id. A case of nobody identified (rule b, 要確認) is numbered under no one: two unknown callers
+ * are not one person's cap. Linked, it is numbered with that person's cases.
+ */
 function ordinalsByIndex(decisions: readonly ClaimDecision[]): ReadonlyMap<number, number> {
   const groups = new Map<string, number[]>();
   decisions.forEach((d, i) => {
-    if (!countsTowardCap(d)) return;
+    if (!countsTowardCap(d) || d.personKey === null) return;
     const key = capGroupKey(d);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

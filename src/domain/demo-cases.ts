@@ -86,7 +86,7 @@ const SCENARIOS: readonly Scenario[] = [
   { who: 'adult', month: 'shown', day: 6, hour: 1, outcome: '在宅で対応' }, // 11: g 算定不可
   { who: 'adult', month: 'shown', day: 6, hour: 23, outcome: null }, // 12: g 要確認 (still open)
   { who: 'adult', month: 'shown', day: 7, hour: 22, noNumber: true }, // 13: 要確認, no 受給者証番号
-  { who: 'unknown', month: 'shown', day: 8, hour: 1 }, // 14: b 算定不可
+  { who: 'unknown', month: 'shown', day: 8, hour: 1 }, // 14: b 要確認 (nobody linked yet)
   { who: 'adult', month: 'shown', day: 8, hour: 3, office: 'hub-later' }, // 15: c before the hub date
   { who: 'adult', month: 'shown', day: 8, hour: 22, office: 'not-hub' }, // 16: c not a hub
   { who: 'adult', month: 'shown', day: 4, hour: 21 }, // 17: a pair…

@@ -120,12 +120,18 @@ export function decideChanges(authorOf: UserRecord | ((index: number) => UserRec
         const caseId = typeof entry?.['caseId'] === 'string' ? entry['caseId'] : undefined;
         const body = asRecord(entry?.['body']);
         // A case follows the office it was first held under; a new case, its household's office.
+        // A new case with no household the hub holds (本人未特定で開始) goes under the office its open
+        // entry names, the one that claims it: its case workers pull it and link it to the household
+        // registered the next morning. A case worker's case naming another office stays under their
+        // own, as before: refusing it would keep the night's evidence off the hub.
         let officeId: string | null;
         if (caseId !== undefined && cases.has(caseId)) officeId = cases.get(caseId)!;
         else {
           const householdId = asRecord(body?.['subject'])?.['householdId'];
-          const opensForHousehold = body?.['type'] === 'open' && typeof householdId === 'string' && households.has(householdId);
-          officeId = opensForHousehold ? households.get(householdId)! : fallback;
+          const opens = body?.['type'] === 'open';
+          const named = opens ? body?.['officeId'] : undefined;
+          const claiming = typeof named === 'string' && facts.officeIds.has(named) && (user.role !== 'case-worker' || named === own) ? named : null;
+          officeId = opens && typeof householdId === 'string' && households.has(householdId) ? households.get(householdId)! : (claiming ?? fallback);
         }
         if (user.role === 'case-worker' && (own === null || officeId !== own)) return refuse(`case ${caseId ?? '?'} is not held under this user's office`);
         if (caseId !== undefined && !cases.has(caseId)) cases.set(caseId, officeId);
