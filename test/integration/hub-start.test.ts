@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS } from '../../src/server/db/migrations/index';
-import { startHub, type Hub } from '../../src/server/services/hub';
+import { SCHEMA_CHECK_MS, startHub, type Hub } from '../../src/server/services/hub';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -130,7 +130,13 @@ describe('hub start', () => {
   it('a server left running while a newer one migrated its database stops being ready and answers the API 503, and says why', async () => {
     const { schema, databaseUrl: withSchema, admin, drop } = await ownSchema('kyoten_hubold');
     const lines: string[] = [];
-    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema }, log: (l) => lines.push(l) });
+    // The server's own check runs every SCHEMA_CHECK_MS (10 s): its clock is the test's, moved on
+    // below instead of waited out. Only setInterval is the test's (the check's alone in the hub).
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const hub = await startHub({ port: 0, host: '127.0.0.1', distDir: distDir(), env: { DATABASE_URL: withSchema }, log: (l) => lines.push(l) }).catch((error: unknown) => {
+      vi.useRealTimers();
+      throw error;
+    });
     try {
       await hub.store;
       const base = `http://127.0.0.1:${(hub.server.address() as AddressInfo).port}`;
@@ -138,8 +144,10 @@ describe('hub start', () => {
       expect((await fetch(`${base}/api/session`)).status).not.toBe(503);
       // The newer server's migration, as it commits it.
       await admin.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES (${Math.max(...MIGRATIONS.map((m) => m.version)) + 1}, 'from a newer server')`);
-      // Seen by the server's own check, with nobody asking /healthz (within SCHEMA_CHECK_MS)...
-      await expect.poll(async () => (await fetch(`${base}/api/session`)).status, { timeout: 30_000, interval: 200 }).toBe(503);
+      // Seen by the server's own check, with nobody asking /healthz (once SCHEMA_CHECK_MS has passed)...
+      // Moved on past SCHEMA_CHECK_MS, and on by each poll's interval (expect.poll does so under fake timers).
+      vi.advanceTimersByTime(SCHEMA_CHECK_MS);
+      await expect.poll(async () => (await fetch(`${base}/api/session`)).status, { timeout: 30_000, interval: 100 }).toBe(503);
       const api = await fetch(`${base}/api/session`);
       expect(api.status).toBe(503);
       // ...and by /healthz.
@@ -148,6 +156,7 @@ describe('hub start', () => {
       expect(lines.join('\n')).toContain('the database was migrated by a newer server');
     } finally {
       await hub.close();
+      vi.useRealTimers();
       await drop();
     }
   });
