@@ -6,6 +6,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { enterText } from '../../../test/factories/enter-text';
 import { createFacility } from '../../../test/factories/facility';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { useApp } from '../../state/store';
@@ -98,7 +99,7 @@ describe('case drafts across an idle lock', () => {
       await app.appendCaseEntry(caseId, { type: 'close', closedAt: new Date().toISOString() });
     });
     await user.click(await screen.findByRole('button', { name: '退所を記録' }));
-    await user.type(within(screen.getByRole('form', { name: '退所を記録' })).getByLabelText(/備考/), '家族が迎えに来た、薬は持ち帰り');
+    await enterText(user, within(screen.getByRole('form', { name: '退所を記録' })).getByLabelText(/備考/), '家族が迎えに来た、薬は持ち帰り');
 
     await lockAndUnlock();
     const form = await screen.findByRole('form', { name: '退所を記録' });
@@ -111,7 +112,7 @@ describe('case drafts across an idle lock', () => {
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
     await user.selectOptions(screen.getByLabelText('結果'), '折り返し待ち');
-    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    await enterText(user, screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
     expect(useApp.getState().unsaved.has(noteKey(caseId))).toBe(true);
 
     await lockAndUnlock();
@@ -135,7 +136,7 @@ describe('case drafts across an idle lock', () => {
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
     await user.selectOptions(screen.getByLabelText('結果'), '折り返し待ち');
-    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    await enterText(user, screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
 
     await lockAndUnlock(night);
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
@@ -161,7 +162,7 @@ describe('case drafts across an idle lock', () => {
   it('破棄 of a restored call note asks first; only 破棄する empties the form and drops the draft', async () => {
     const { user, caseId, lockAndUnlock } = await openCase();
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
-    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    await enterText(user, screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
     await lockAndUnlock();
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
 
@@ -176,8 +177,8 @@ describe('case drafts across an idle lock', () => {
   it('reopens the outcome form by itself after unlock, and keeps the claim note on the page', async () => {
     const { user, lockAndUnlock } = await openCase();
     await user.click(screen.getByRole('button', { name: '対応結果を記録' }));
-    await user.type(screen.getByLabelText(/内容・メモ/), '叔母宅で一泊');
-    await user.type(screen.getByLabelText('備考'), '計画相談は他事業所');
+    await enterText(user, screen.getByLabelText(/内容・メモ/), '叔母宅で一泊');
+    await enterText(user, screen.getByLabelText('備考'), '計画相談は他事業所');
 
     await lockAndUnlock();
     // the form opens, then its draft is read into it: on a busy machine the two are seen apart
@@ -194,7 +195,7 @@ describe('case drafts across an idle lock', () => {
   it('keeps a correction reason for the same entry until the correction is written', async () => {
     const { user, lockAndUnlock, entries } = await openCase();
     await user.click(screen.getByRole('button', { name: '訂正' }));
-    await user.type(within(screen.getByRole('dialog')).getByLabelText(/訂正の理由/), '区分の選択を誤った');
+    await enterText(user, within(screen.getByRole('dialog')).getByLabelText(/訂正の理由/), '区分の選択を誤った');
 
     await lockAndUnlock();
     await user.click(screen.getByRole('button', { name: '訂正' }));
@@ -212,7 +213,7 @@ describe('case drafts across an idle lock', () => {
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
     await user.selectOptions(screen.getByLabelText('結果'), '受入可');
-    await user.type(screen.getByLabelText('メモ'), '看護師に確認済み');
+    await enterText(user, screen.getByLabelText('メモ'), '看護師に確認済み');
     await waitFor(async () => expect(await useApp.getState().session!.listDraftKeys()).toContain(noteKey(caseId)));
 
     // The entry is written; the lock (idle, another tab, the OS) comes before the form could close.
@@ -254,7 +255,7 @@ describe('drafts left on a case (the screen left by back, the app closed and ope
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
     await user.selectOptions(screen.getByLabelText('連絡先の事業所'), 'fac-1');
     await user.selectOptions(screen.getByLabelText('結果'), '受入可');
-    await user.type(screen.getByLabelText('メモ'), '看護師に確認済み、21時に到着');
+    await enterText(user, screen.getByLabelText('メモ'), '看護師に確認済み、21時に到着');
     await waitFor(async () => expect(await draftKeys()).toContain(noteKey(caseId)));
 
     // Android's back: the list, then the case again; nothing reopens by itself (no lock came between)
@@ -281,9 +282,9 @@ describe('drafts left on a case (the screen left by back, the app closed and ope
   it('names an outcome and a correction left unsaved, and each 「続ける」 opens its own form with its text', async () => {
     const { user, caseId, entries } = await openCase();
     await user.click(screen.getByRole('button', { name: '対応結果を記録' }));
-    await user.type(screen.getByLabelText(/内容・メモ/), '叔母宅で一泊');
+    await enterText(user, screen.getByLabelText(/内容・メモ/), '叔母宅で一泊');
     await user.click(screen.getByRole('button', { name: '訂正' }));
-    await user.type(within(screen.getByRole('dialog')).getByLabelText(/訂正の理由/), '区分の選択を誤った');
+    await enterText(user, within(screen.getByRole('dialog')).getByLabelText(/訂正の理由/), '区分の選択を誤った');
     await waitFor(async () => expect((await draftKeys()).filter((k) => k.startsWith('case-outcome:') || k.startsWith('case-correction:'))).toHaveLength(2));
 
     await goTo('#/cases');
@@ -311,7 +312,7 @@ describe('drafts left on a case (the screen left by back, the app closed and ope
     const day = useApp.getState().session!.user;
     const night = await addColleague();
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
-    await user.type(screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
+    await enterText(user, screen.getByLabelText('メモ'), '看護師に確認中、折り返し2時半');
     await waitFor(async () => expect(await draftKeys()).toContain(noteKey(caseId)));
 
     await lockAndUnlock(night);
@@ -341,7 +342,7 @@ describe('drafts left on a case (the screen left by back, the app closed and ope
   it('a call note left on a case closed since says so, and 「破棄」 asks before it drops the draft', async () => {
     const { user, caseId } = await openCase();
     await user.click(screen.getByRole('button', { name: '連絡を記録（手入力）' }));
-    await user.type(screen.getByLabelText('メモ'), '看護師に確認中');
+    await enterText(user, screen.getByLabelText('メモ'), '看護師に確認中');
     await waitFor(async () => expect(await draftKeys()).toContain(noteKey(caseId)));
     await goTo('#/cases');
     await act(async () => {

@@ -1,6 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFacility } from '../../../test/factories/facility';
+import { enterText } from '../../../test/factories/enter-text';
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { addDaysToDate, formatMonthDay, japanDateOf } from '../../domain/japan-time';
 import { useApp } from '../../state/store';
@@ -15,8 +16,8 @@ describe('facility form', () => {
   it('rejects a 9-digit 事業所番号 with a Japanese message beside the field and saves nothing', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/new', session });
-    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
-    await user.type(screen.getByLabelText(/事業所番号/), '121010002');
+    await enterText(user, screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await enterText(user, screen.getByLabelText(/事業所番号/), '121010002');
     await user.click(screen.getByRole('button', { name: '保存' }));
 
     const field = screen.getByLabelText(/事業所番号/);
@@ -28,8 +29,9 @@ describe('facility form', () => {
   it('does not save on Return in a field (an office PC habit saved a facility with no phone and no 受入れ)', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/new', session });
-    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
-    await user.type(screen.getByLabelText(/事業所番号/), '1210100002{Enter}');
+    await enterText(user, screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await enterText(user, screen.getByLabelText(/事業所番号/), '1210100002');
+    await user.keyboard('{Enter}');
     expect(window.location.hash).toBe('#/facilities/new');
     expect(useApp.getState().facilities.size).toBe(0);
     expect(await session.outbox()).toHaveLength(0);
@@ -38,10 +40,10 @@ describe('facility form', () => {
   it('takes a 事業所番号 typed with full-width dashes and spaces whole, and an e-mail typed with a full-width ＠', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/new', session });
-    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await enterText(user, screen.getByLabelText(/事業所名/), 'つばさ苑');
     // 16 characters: a maxLength of 12 cut the last digits off without a word
-    await user.type(screen.getByLabelText(/事業所番号/), '１２ ー ３４５６ ー ７８９０');
-    await user.type(screen.getByLabelText('メールアドレス'), 'info＠example.jp');
+    await enterText(user, screen.getByLabelText(/事業所番号/), '１２ ー ３４５６ ー ７８９０');
+    await enterText(user, screen.getByLabelText('メールアドレス'), 'info＠example.jp');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(window.location.hash).toMatch(/^#\/facilities\/[^/]+$/));
     const [saved] = [...useApp.getState().facilities.values()];
@@ -51,11 +53,11 @@ describe('facility form', () => {
   it('refuses a 定員 of more than 4 digits beside the field (17 digits passed the form and the hub refused it)', async () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/new', session });
-    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
-    await user.type(screen.getByLabelText(/事業所番号/), '1210100002');
+    await enterText(user, screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await enterText(user, screen.getByLabelText(/事業所番号/), '1210100002');
     const capacity = screen.getByLabelText(/定員/);
     await user.clear(capacity);
-    await user.type(capacity, '12345678901234567');
+    await enterText(user, capacity, '12345678901234567');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(capacity).toHaveAccessibleDescription('定員は0〜9999の整数で入力してください');
     expect(await session.outbox()).toHaveLength(0);
@@ -65,7 +67,7 @@ describe('facility form', () => {
     const session = createFakeSession();
     const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [createFacility({ id: 'fac-1', nightPhone: '090-9999-0000' })] });
     const beds = screen.getByLabelText(/空床数/);
-    await user.type(beds, '1000');
+    await enterText(user, beds, '1000');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(beds).toHaveAccessibleDescription(/空床数は0〜999の整数で入力してください$/);
     expect(await session.outbox()).toHaveLength(0);
@@ -91,8 +93,8 @@ describe('facility form', () => {
     // stored as written before the form read numbers (hyphens), typed full-width here
     const other = createFacility({ id: 'fac-9', name: 'ひだまり', officeNumber: '12-1010-0002' });
     const { user } = mountFacilities({ hash: '#/facilities/new', session, facilities: [other] });
-    await user.type(screen.getByLabelText(/事業所名/), 'つばさ苑');
-    await user.type(screen.getByLabelText(/事業所番号/), '１２１０１００００２');
+    await enterText(user, screen.getByLabelText(/事業所名/), 'つばさ苑');
+    await enterText(user, screen.getByLabelText(/事業所番号/), '１２１０１００００２');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(screen.getByLabelText(/事業所番号/)).toHaveAccessibleDescription('この事業所番号は「ひだまり」で登録済みです。その事業所を開いて編集してください。');
     expect(await session.outbox()).toHaveLength(0);
@@ -104,8 +106,8 @@ describe('facility form', () => {
     const facility = createFacility({ id: 'fac-1', nightPhone: '090-9999-0000', vacancy: before });
     const { user, unmount } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
     await user.click(screen.getByRole('checkbox', { name: '知的 児' }));
-    await user.type(screen.getByLabelText('知的 備考'), '小学生以上');
-    await user.type(screen.getByLabelText(/空床数/), '2');
+    await enterText(user, screen.getByLabelText('知的 備考'), '小学生以上');
+    await enterText(user, screen.getByLabelText(/空床数/), '2');
     await user.click(screen.getByRole('button', { name: '保存' }));
 
     await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
@@ -127,7 +129,7 @@ describe('facility form', () => {
     const facility = createFacility({ id: 'fac-1', name: 'あおぞら短期入所', vacancy: null });
     const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
     await user.clear(screen.getByLabelText(/連携担当者/));
-    await user.type(screen.getByLabelText(/連携担当者/), '田中');
+    await enterText(user, screen.getByLabelText(/連携担当者/), '田中');
     // the liaison reports two beds from another phone; the report syncs in
     const report = { beds: 2, asOf: new Date().toISOString(), reportedBy: '連携 田中', from: '2026-11-28', until: '2026-11-29' };
     await useApp.getState().saveFacility({ ...facility, vacancy: report }, 'update');
@@ -142,14 +144,14 @@ describe('facility form', () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1' });
     const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
-    await user.type(screen.getByLabelText('FAX'), '047-111-2223');
-    await user.type(screen.getByLabelText('メールアドレス'), 'tanki@example');
+    await enterText(user, screen.getByLabelText('FAX'), '047-111-2223');
+    await enterText(user, screen.getByLabelText('メールアドレス'), 'tanki@example');
     await user.click(screen.getByRole('checkbox', { name: '緊急時の受け入れ・対応' }));
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(screen.getByLabelText('メールアドレス')).toHaveAccessibleDescription('メールアドレスの形式を確認してください（例：tanki@example.jp）');
     expect(await session.outbox()).toHaveLength(0);
 
-    await user.type(screen.getByLabelText('メールアドレス'), '.jp');
+    await enterText(user, screen.getByLabelText('メールアドレス'), '.jp');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
     const saved = useApp.getState().facilities.get('fac-1');
@@ -160,15 +162,15 @@ describe('facility form', () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1', phone: '', nightPhone: '' });
     const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
-    await user.type(screen.getByLabelText('電話番号'), '047-123-456');
-    await user.type(screen.getByLabelText('夜間・緊急連絡先'), '090-1234-567');
+    await enterText(user, screen.getByLabelText('電話番号'), '047-123-456');
+    await enterText(user, screen.getByLabelText('夜間・緊急連絡先'), '090-1234-567');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(screen.getByLabelText('電話番号')).toHaveAccessibleDescription(/^電話番号の桁数が足りません（例：047-123-4567/);
     expect(screen.getByLabelText('夜間・緊急連絡先')).toHaveAccessibleDescription(/^携帯電話・IP電話の番号は11桁です/);
     expect(await session.outbox()).toHaveLength(0);
 
-    await user.type(screen.getByLabelText('電話番号'), '7');
-    await user.type(screen.getByLabelText('夜間・緊急連絡先'), '8 夜間のみ');
+    await enterText(user, screen.getByLabelText('電話番号'), '7');
+    await enterText(user, screen.getByLabelText('夜間・緊急連絡先'), '8 夜間のみ');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
     expect(useApp.getState().facilities.get('fac-1')).toMatchObject({ phone: '047-123-4567', nightPhone: '090-1234-5678 夜間のみ' });
@@ -179,7 +181,7 @@ describe('facility form', () => {
     const facility = createFacility({ id: 'fac-1', phone: '047-123-4567', nightPhone: '－', capacity: 4 });
     const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
     await user.clear(screen.getByLabelText('定員'));
-    await user.type(screen.getByLabelText('定員'), '6');
+    await enterText(user, screen.getByLabelText('定員'), '6');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
     expect(useApp.getState().facilities.get('fac-1')).toMatchObject({ capacity: 6, nightPhone: '－' });
@@ -189,7 +191,7 @@ describe('facility form', () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1' });
     const first = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
-    await first.user.type(screen.getByLabelText('連携担当者'), '高橋');
+    await enterText(first.user, screen.getByLabelText('連携担当者'), '高橋');
     await waitFor(() => expect(useApp.getState().unsaved.has('facility:fac-1:user-1')).toBe(true));
     await waitFor(() => expect(session.drafts.has('facility:fac-1:user-1')).toBe(true));
     first.unmount();
@@ -203,7 +205,7 @@ describe('facility form', () => {
     const facility = createFacility({ id: 'fac-1' });
     const day = createFakeSession({ id: 'user-day', displayName: '佐藤 花子' });
     const first = mountFacilities({ hash: '#/facilities/fac-1/edit', session: day, facilities: [facility] });
-    await first.user.type(screen.getByLabelText(/空床数/), '2');
+    await enterText(first.user, screen.getByLabelText(/空床数/), '2');
     await waitFor(() => expect(day.drafts.has('facility:fac-1:user-day')).toBe(true));
     first.unmount();
 
@@ -227,7 +229,7 @@ describe('facility form', () => {
     const session = createFakeSession();
     const facility = createFacility({ id: 'fac-1' });
     const first = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
-    await first.user.type(screen.getByLabelText('連携担当者'), '高橋');
+    await enterText(first.user, screen.getByLabelText('連携担当者'), '高橋');
     await waitFor(() => expect(session.drafts.has('facility:fac-1:user-1')).toBe(true));
     first.unmount();
     const { user } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
@@ -252,17 +254,17 @@ describe('facility form', () => {
     const { user, unmount } = mountFacilities({ hash: '#/facilities/fac-1/edit', session, facilities: [facility] });
     expect(screen.queryByLabelText(/^休止の開始日/)).toBeNull();
     await user.selectOptions(screen.getByLabelText('運営の状況'), '休止');
-    await user.type(screen.getByLabelText(/^休止の開始日/), addDaysToDate(today, -1));
+    await enterText(user, screen.getByLabelText(/^休止の開始日/), addDaysToDate(today, -1));
     const until = screen.getByLabelText('休止の最終日（未定なら空欄）');
-    await user.type(until, addDaysToDate(today, -2));
-    await user.type(screen.getByLabelText('休止・廃止の理由・備考'), '改修工事');
+    await enterText(user, until, addDaysToDate(today, -2));
+    await enterText(user, screen.getByLabelText('休止・廃止の理由・備考'), '改修工事');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(until).toHaveAccessibleDescription('休止の最終日が開始日より前になっています');
     expect(until).toHaveFocus();
     expect(await session.outbox()).toHaveLength(0);
 
     await user.clear(until);
-    await user.type(until, addDaysToDate(today, 10));
+    await enterText(user, until, addDaysToDate(today, 10));
     await user.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(window.location.hash).toBe('#/facilities/fac-1'));
     const saved = useApp.getState().facilities.get('fac-1')!;

@@ -7,6 +7,7 @@ import { createVault } from '../../vault/vault';
 import type { VaultSession } from '../../vault/types';
 import { HouseholdsScreen } from './households-screen';
 import { resetStore, setUnlocked } from './test-helpers';
+import { enterText } from '../../../test/factories/enter-text';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import type { Household } from '../../domain/household';
 
@@ -33,7 +34,7 @@ describe('household form drafts', () => {
     const { session } = await unlockedRealVault();
     const user = userEvent.setup();
     const first = mountNewForm();
-    await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
+    await enterText(user, await screen.findByLabelText('氏名'), '佐藤 陽太');
     expect(useApp.getState().unsaved.has(newKey(session))).toBe(true);
     await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)));
     first.unmount();
@@ -65,7 +66,7 @@ describe('household form drafts', () => {
     const { unlockAgain } = await unlockedRealVault();
     const user = userEvent.setup();
     const view = mountNewForm();
-    await user.type(await screen.findByLabelText('氏名'), '鈴木');
+    await enterText(user, await screen.findByLabelText('氏名'), '鈴木');
     await useApp.getState().lock();
     view.unmount();
 
@@ -81,7 +82,7 @@ describe('household form drafts', () => {
     const { session } = await unlockedRealVault();
     const user = userEvent.setup();
     mountNewForm();
-    await user.type(await screen.findByLabelText('氏名'), '田中 一郎');
+    await enterText(user, await screen.findByLabelText('氏名'), '田中 一郎');
     await waitFor(async () => expect(await session.listDraftKeys()).toContain(newKey(session)));
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
@@ -100,7 +101,7 @@ describe('household form drafts', () => {
     const first = render(<HouseholdsScreen />);
     const meds = await screen.findByLabelText('服薬');
     await user.clear(meds);
-    await user.type(meds, 'デパケン 朝夕');
+    await enterText(user, meds, 'デパケン 朝夕');
     await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`));
     first.unmount();
 
@@ -132,7 +133,7 @@ describe('household form drafts', () => {
     const first = render(<HouseholdsScreen />);
     const meds = await screen.findByLabelText('服薬');
     await user.clear(meds);
-    await user.type(meds, 'デパケン 200mg 朝夕');
+    await enterText(user, meds, 'デパケン 200mg 朝夕');
     // meanwhile the coordinator's correction arrives by sync
     await useApp.getState().saveHousehold({ ...saved, persons: [{ ...saved.persons[0]!, medications: 'デパケン 400mg（主治医変更）' }], updatedAt: '2026-12-05T05:00:00.000Z' }, 'update');
 
@@ -153,7 +154,7 @@ describe('household form drafts', () => {
     const second = render(<HouseholdsScreen />);
     expect(await screen.findByText('保存していない入力を復元しました')).toBeInTheDocument();
     expect(screen.getByLabelText('服薬')).toHaveValue('デパケン 200mg 朝夕');
-    await user.type(screen.getByLabelText('アレルギー'), 'なし');
+    await enterText(user, screen.getByLabelText('アレルギー'), 'なし');
     await waitFor(async () => expect((await session.loadDraft<{ formBase: Household }>(`household:hh-1:${session.user.id}`))?.formBase.updatedAt).toBe('2026-12-05T05:00:00.000Z'));
     second.unmount();
     window.location.hash = '#/households/hh-1/edit';
@@ -181,9 +182,9 @@ describe('household form drafts', () => {
     window.location.hash = '#/households/hh-1/edit';
     const first = render(<HouseholdsScreen />);
     await user.click(await screen.findByRole('button', { name: /緊急連絡先を追加/ }));
-    await user.type(screen.getAllByLabelText('連絡先の氏名')[1]!, '佐藤 幸子');
-    await user.type(screen.getAllByLabelText('続柄')[1]!, '叔母');
-    await user.type(screen.getAllByLabelText('電話番号（複数可）')[1]!, '080-3333-3333');
+    await enterText(user, screen.getAllByLabelText('連絡先の氏名')[1]!, '佐藤 幸子');
+    await enterText(user, screen.getAllByLabelText('続柄')[1]!, '叔母');
+    await enterText(user, screen.getAllByLabelText('電話番号（複数可）')[1]!, '080-3333-3333');
     await waitFor(async () => expect(await session.listDraftKeys()).toContain(`household:hh-1:${session.user.id}`));
     first.unmount();
 
@@ -209,7 +210,7 @@ describe('household form drafts', () => {
     setUnlocked(hanako);
     const user = userEvent.setup();
     const view = mountNewForm();
-    await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
+    await enterText(user, await screen.findByLabelText('氏名'), '佐藤 陽太');
     await waitFor(async () => expect(await hanako.listDraftKeys()).toContain(newKey(hanako)));
     view.unmount();
     // her list says the interview is waiting (one household already saved, so the list is not empty)

@@ -12,6 +12,7 @@ import type { Household } from '../../domain/household';
 import { HouseholdForm } from './household-form';
 import { HouseholdsScreen } from './households-screen';
 import { resetStore, setUnlocked } from './test-helpers';
+import { enterText } from '../../../test/factories/enter-text';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { installFakeLocks } from '../../../test/factories/fake-locks';
 
@@ -54,13 +55,13 @@ describe('two new 聞き取り票 open at once in two tabs', () => {
     const session = await unlockedRealVault();
     const user = userEvent.setup();
     const tabA = await openNewForm();
-    await user.type(tabA.tab.getByLabelText('氏名'), '佐藤 陽太');
+    await enterText(user, tabA.tab.getByLabelText('氏名'), '佐藤 陽太');
     await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1));
 
     const tabB = await openNewForm();
     expect(tabB.tab.getByLabelText('氏名')).toHaveValue('');
     expect(tabB.tab.queryByText(RESTORED)).not.toBeInTheDocument();
-    await user.type(tabB.tab.getByLabelText('氏名'), '鈴木 花子');
+    await enterText(user, tabB.tab.getByLabelText('氏名'), '鈴木 花子');
 
     await user.click(tabA.tab.getByRole('button', { name: '保存' }));
     await waitFor(async () => expect(await savedNames(session)).toEqual(['佐藤 陽太']));
@@ -78,9 +79,9 @@ describe('two new 聞き取り票 open at once in two tabs', () => {
     const user = userEvent.setup();
     const tabA = await openNewForm();
     const tabB = await openNewForm();
-    await user.type(tabA.tab.getByLabelText('氏名'), '佐藤 陽太');
+    await enterText(user, tabA.tab.getByLabelText('氏名'), '佐藤 陽太');
     await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1));
-    await user.type(tabB.tab.getByLabelText('氏名'), '鈴木 花子');
+    await enterText(user, tabB.tab.getByLabelText('氏名'), '鈴木 花子');
     await waitFor(async () => expect(await newDrafts(session)).toHaveLength(2));
 
     // tab A is reloaded (or closed and opened again) and goes back to 新規登録
@@ -97,7 +98,7 @@ describe('two new 聞き取り票 open at once in two tabs', () => {
     const user = userEvent.setup();
     const tabA = await openNewForm();
     const tabB = await openNewForm();
-    await user.type(tabB.tab.getByLabelText('氏名'), '鈴木 花子');
+    await enterText(user, tabB.tab.getByLabelText('氏名'), '鈴木 花子');
     await waitFor(async () => expect(await newDrafts(session)).toHaveLength(1));
     tabA.unmount();
     tabB.unmount();

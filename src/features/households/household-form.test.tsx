@@ -1,5 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { enterText } from '../../../test/factories/enter-text';
 import { createFakeSession, type FakeSession } from '../../../test/factories/fake-session';
 import { createHousehold, createPerson } from '../../../test/factories/household';
 import { useApp } from '../../state/store';
@@ -10,14 +11,18 @@ afterEach(resetStore);
 type User = ReturnType<typeof mountScreen>['user'];
 
 async function fillValidHousehold(user: User) {
-  await user.type(screen.getAllByLabelText('氏名')[0]!, '佐藤 陽太');
-  await user.type(screen.getAllByLabelText('ふりがな')[0]!, 'さとう ようた');
-  await user.type(screen.getAllByLabelText('生年月日')[0]!, '2010-05-01');
-  await user.type(screen.getByLabelText('電話番号'), '047-123-4567');
+  // each label lookup walks the whole form; looked up together, before any input changes the page,
+  // the later ones reuse the first one's walk
+  const [name, furigana, birth, phone] = [screen.getAllByLabelText('氏名')[0]!, screen.getAllByLabelText('ふりがな')[0]!, screen.getAllByLabelText('生年月日')[0]!, screen.getByLabelText('電話番号')];
+  await enterText(user, name, '佐藤 陽太');
+  await enterText(user, furigana, 'さとう ようた');
+  await enterText(user, birth, '2010-05-01');
+  await enterText(user, phone, '047-123-4567');
   await user.click(screen.getByRole('button', { name: /緊急連絡先を追加/ }));
-  await user.type(screen.getByLabelText('連絡先の氏名'), '佐藤 花子');
-  await user.type(screen.getAllByLabelText('続柄')[0]!, '叔母');
-  await user.type(screen.getByLabelText('電話番号（複数可）'), '090-1234-5678, 03-1111-2222');
+  const [contact, relation, phones] = [screen.getByLabelText('連絡先の氏名'), screen.getAllByLabelText('続柄')[0]!, screen.getByLabelText('電話番号（複数可）')];
+  await enterText(user, contact, '佐藤 花子');
+  await enterText(user, relation, '叔母');
+  await enterText(user, phones, '090-1234-5678, 03-1111-2222');
 }
 
 describe('household form', () => {
@@ -33,7 +38,7 @@ describe('household form', () => {
     const session = createFakeSession();
     const { user } = mountScreen({ hash: '#/households/new', session });
     const name = await screen.findByLabelText('氏名');
-    await user.type(screen.getByLabelText('受給者証番号'), '12345');
+    await enterText(user, screen.getByLabelText('受給者証番号'), '12345');
     await user.click(screen.getByRole('button', { name: '保存' }));
 
     const summary = await screen.findByText(/入力内容に2件の問題があります/);
@@ -46,7 +51,7 @@ describe('household form', () => {
     expect(useApp.getState().households.size).toBe(0);
 
     // the message follows the input once fixed
-    await user.type(name, '佐藤 陽太');
+    await enterText(user, name, '佐藤 陽太');
     expect(screen.getByText(/入力内容に1件の問題があります/)).toBeInTheDocument();
   });
 
@@ -54,8 +59,8 @@ describe('household form', () => {
     const { user } = mountScreen({ hash: '#/households/new', session: createFakeSession() });
     await screen.findByLabelText('氏名');
     // the home phone stands below the person's name and number, though the record holds it first
-    await user.type(screen.getByLabelText('電話番号'), '12');
-    await user.type(screen.getByLabelText('受給者証番号'), '12345');
+    await enterText(user, screen.getByLabelText('電話番号'), '12');
+    await enterText(user, screen.getByLabelText('受給者証番号'), '12345');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByText(/入力内容に3件の問題があります/);
     const lines = within(document.querySelector<HTMLElement>('.hh-summary')!).getAllByRole('button').map((b) => b.textContent);
@@ -84,15 +89,15 @@ describe('household form', () => {
 
   it('rejects a birth date after today (date rules beside the field)', async () => {
     const { user } = mountScreen({ hash: '#/households/new' });
-    await user.type(await screen.findByLabelText('氏名'), '佐藤 陽太');
-    await user.type(screen.getByLabelText('生年月日'), '2999-01-01');
+    await enterText(user, await screen.findByLabelText('氏名'), '佐藤 陽太');
+    await enterText(user, screen.getByLabelText('生年月日'), '2999-01-01');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(screen.getByLabelText('生年月日')).toHaveAccessibleDescription(expect.stringContaining('今日より後'));
   });
 
   it('shows every error at the first 保存: the date rules beside the schema\'s, not in a second round', async () => {
     const { user } = mountScreen({ hash: '#/households/new' });
-    await user.type(await screen.findByLabelText('生年月日'), '2999-01-01');
+    await enterText(user, await screen.findByLabelText('生年月日'), '2999-01-01');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(screen.getByLabelText('氏名')).toHaveAccessibleDescription(expect.stringContaining('氏名を入力してください'));
     expect(screen.getByLabelText('生年月日')).toHaveAccessibleDescription(expect.stringContaining('今日より後'));
@@ -100,13 +105,13 @@ describe('household form', () => {
 
   it('refuses a birth year typed short, kanji in ふりがな, and one 受給者証番号 for two people', async () => {
     const { user, session } = mountScreen({ hash: '#/households/new' });
-    await user.type(await screen.findByLabelText('氏名'), '伊藤 湊');
-    await user.type(screen.getByLabelText('ふりがな'), '伊藤 湊');
-    await user.type(screen.getByLabelText('生年月日'), '0215-04-01');
-    await user.type(screen.getByLabelText('受給者証番号'), '1234567890');
+    await enterText(user, await screen.findByLabelText('氏名'), '伊藤 湊');
+    await enterText(user, screen.getByLabelText('ふりがな'), '伊藤 湊');
+    await enterText(user, screen.getByLabelText('生年月日'), '0215-04-01');
+    await enterText(user, screen.getByLabelText('受給者証番号'), '1234567890');
     await user.click(screen.getByRole('button', { name: /本人を追加/ }));
-    await user.type(screen.getAllByLabelText('氏名')[1]!, '伊藤 葵');
-    await user.type(screen.getAllByLabelText('受給者証番号')[1]!, '1234567890');
+    await enterText(user, screen.getAllByLabelText('氏名')[1]!, '伊藤 葵');
+    await enterText(user, screen.getAllByLabelText('受給者証番号')[1]!, '1234567890');
     await user.click(screen.getByRole('button', { name: '保存' }));
     expect(screen.getAllByLabelText('ふりがな')[0]).toHaveAccessibleDescription(expect.stringContaining('ひらがなかカタカナ'));
     expect(screen.getAllByLabelText('生年月日')[0]).toHaveAccessibleDescription(expect.stringContaining('1900年より前'));
@@ -114,7 +119,7 @@ describe('household form', () => {
     expect(await session.list('household')).toHaveLength(0);
 
     await user.clear(screen.getAllByLabelText('ふりがな')[0]!);
-    await user.type(screen.getAllByLabelText('ふりがな')[0]!, 'イトウ ミナト');
+    await enterText(user, screen.getAllByLabelText('ふりがな')[0]!, 'イトウ ミナト');
     expect(screen.getAllByLabelText('ふりがな')[0]).not.toHaveAccessibleDescription(expect.stringContaining('ひらがなかカタカナ'));
   });
 
@@ -138,7 +143,7 @@ describe('household form', () => {
       // ＋ takes the focus into the contact it added (drawn above it), not left on itself
       const added = screen.getAllByLabelText('連絡先の氏名').at(-1)!.closest('fieldset')!;
       await waitFor(() => expect(added).toContainElement(document.activeElement as HTMLElement));
-      await user.type(screen.getAllByLabelText('連絡先の氏名').at(-1)!, name);
+      await enterText(user, screen.getAllByLabelText('連絡先の氏名').at(-1)!, name);
     }
     await user.click(screen.getByRole('button', { name: '連絡先 1を削除' }));
     expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['佐藤 一郎']);
@@ -157,7 +162,7 @@ describe('household form', () => {
     await screen.findByLabelText('氏名');
     for (const name of ['佐藤 花子', '佐藤 一郎', '鈴木 次郎']) {
       await user.click(screen.getByRole('button', { name: /緊急連絡先を追加/ }));
-      await user.type(screen.getAllByLabelText('連絡先の氏名').at(-1)!, name);
+      await enterText(user, screen.getAllByLabelText('連絡先の氏名').at(-1)!, name);
     }
     await user.click(screen.getByRole('button', { name: '連絡先 3を上へ' }));
     expect(screen.getAllByLabelText('連絡先の氏名').map((e) => (e as HTMLInputElement).value)).toEqual(['佐藤 花子', '鈴木 次郎', '佐藤 一郎']);
@@ -212,7 +217,7 @@ describe('household form', () => {
     await fillValidHousehold(user);
     const reading = screen.getByLabelText('連絡先のふりがな');
     expect(reading).toHaveAccessibleDescription(expect.stringContaining('「たなか」'));
-    await user.type(reading, '佐藤');
+    await enterText(user, reading, '佐藤');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(reading).toHaveAccessibleDescription(expect.stringContaining('ひらがなかカタカナで入力してください')));
     expect(reading).toHaveFocus();
@@ -220,7 +225,7 @@ describe('household form', () => {
     expect(await session.list('household')).toHaveLength(0);
 
     await user.clear(reading);
-    await user.type(reading, 'さとう はなこ');
+    await enterText(user, reading, 'さとう はなこ');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
     const [saved] = await session.list<{ emergencyContacts: { furigana?: string }[] }>('household');
@@ -233,7 +238,8 @@ describe('household form', () => {
     const { user } = mountScreen({ hash: '#/households/new', session });
     await screen.findByLabelText('氏名');
     await fillValidHousehold(user);
-    await user.type(screen.getByLabelText('住所'), '千葉県松戸市1-2-3{Enter}');
+    await enterText(user, screen.getByLabelText('住所'), '千葉県松戸市1-2-3');
+    await user.keyboard('{Enter}');
     expect(screen.getByLabelText('電話番号')).toHaveFocus();
     await user.type(screen.getAllByLabelText('ふりがな')[0]!, '{Enter}');
     expect(screen.getAllByLabelText('生年月日')[0]).toHaveFocus();
@@ -267,7 +273,7 @@ describe('household form', () => {
 
   it('asks before throwing away unsaved input on キャンセル', async () => {
     const { user } = mountScreen({ hash: '#/households/new' });
-    await user.type(await screen.findByLabelText('氏名'), '佐藤');
+    await enterText(user, await screen.findByLabelText('氏名'), '佐藤');
     await user.click(screen.getByRole('button', { name: 'キャンセル' }));
     const dialog = screen.getByRole('dialog');
     expect(dialog).toHaveTextContent('入力内容を破棄しますか');
@@ -286,7 +292,7 @@ describe('household form: 閲覧記録 (editing shows the whole record)', () => 
     const { user, unmount } = mountScreen({ hash: '#/households/hh-1/edit', households: [existing], session });
     const name = await screen.findByLabelText('氏名');
     expect(name).toHaveValue('佐藤 陽太');
-    await user.type(name, '（編集中）');
+    await enterText(user, name, '（編集中）');
     await waitFor(async () => expect(await opened(session)).toEqual(['hh-1']));
 
     unmount();
@@ -326,7 +332,7 @@ describe('household form: the same person in another household', () => {
     await user.click(within(ask).getByRole('button', { name: '戻る' }));
     expect(await session.list('household')).toHaveLength(1);
 
-    await user.type(screen.getByLabelText('受給者証番号'), '1234567890');
+    await enterText(user, screen.getByLabelText('受給者証番号'), '1234567890');
     await user.click(screen.getByRole('button', { name: '保存' }));
     ask = await screen.findByRole('dialog', { name: '同じ方が別の世帯に登録されていませんか' });
     expect(ask).toHaveTextContent('と受給者証番号が同じです');
@@ -336,7 +342,7 @@ describe('household form: the same person in another household', () => {
 
     // an edit of the household saved so asks no more
     await user.click(screen.getByRole('button', { name: '編集' }));
-    await user.type(await screen.findByLabelText('服薬'), 'なし');
+    await enterText(user, await screen.findByLabelText('服薬'), 'なし');
     await user.click(screen.getByRole('button', { name: '保存' }));
     await screen.findByRole('button', { name: '編集' });
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
