@@ -26,17 +26,20 @@ export function FacilitiesScreen() {
     case 'detail':
       return <FacilityDetail key={route.id} id={route.id} />;
     case 'edit':
-      return writes.edit ? <FacilityForm key={`edit:${route.id}`} id={route.id} /> : <ReadOnly />;
+      if (writes.pending) return null;
+      return writes.mayEdit(route.id) ? <FacilityForm key={`edit:${route.id}`} id={route.id} /> : <ReadOnly liaison={writes.liaison} />;
     case 'vacancy':
-      return writes.edit ? <VacancyReport key={`vacancy:${route.id}`} id={route.id} /> : <ReadOnly />;
+      // a liaison's link kept for another facility (typed, or from a colleague) is answered, not opened
+      if (writes.pending) return null;
+      return writes.mayEdit(route.id) ? <VacancyReport key={`vacancy:${route.id}`} id={route.id} /> : <ReadOnly liaison={writes.liaison} />;
   }
 }
 
 /** A link to a form this person may not use (kept from before, or typed): said, with the way back. */
-function ReadOnly() {
+function ReadOnly({ liaison = false }: { liaison?: boolean }) {
   return (
     <Page title={T.listTitle} back={<a href={paths.list()}>{T.back}</a>}>
-      <Notice kind="warn">{T.readOnlyForRole}</Notice>
+      <Notice kind="warn">{liaison ? T.liaisonOwnOnly : T.readOnlyForRole}</Notice>
     </Page>
   );
 }

@@ -24,6 +24,7 @@ const telHref = (phone: string) => formatPhoneForTel(phone) ?? undefined;
 export function FacilityDetail({ id }: { id: string }) {
   const facility = useApp((s) => s.facilities.get(id));
   const writes = useFacilityWrites();
+  const mayEdit = writes.mayEdit(id);
   const now = useMinuteClock();
   const openCases = useRecentOpenCases(now);
   const back = (
@@ -48,11 +49,12 @@ export function FacilityDetail({ id }: { id: string }) {
     <Page
       title={f.name || T.noName}
       back={back}
-      actions={writes.edit ? <Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button> : undefined}
+      actions={mayEdit ? <Button onClick={() => navigate(paths.edit(f.id))}>{T.edit}</Button> : undefined}
     >
       <ClosureLine facility={f} today={japanDateOf(now)} />
-      <AwaitingCallBackNotice facility={f} />
-      <OpenCasesNotice open={openCases.slice(0, 3)} />
+      {/* the hub's cases (people's names, links to screens a liaison has not) are not a liaison's to see */}
+      {writes.liaison ? null : <AwaitingCallBackNotice facility={f} />}
+      {writes.liaison ? null : <OpenCasesNotice open={openCases.slice(0, 3)} />}
       <TwinsNotice facility={f} />
       <Section title={T.phoneLabel}>
         {f.phone ? (
@@ -71,12 +73,12 @@ export function FacilityDetail({ id }: { id: string }) {
         <p>{tonight ? T.vacancyAsOf(vacancyText(tonight), formatJapanDateTimeOrText(tonight.asOf), tonight.reportedBy) : T.vacancyUnknown}</p>
         {tonight?.note ? <p>{tonight.note}</p> : null}
         <ReportsAhead facility={f} now={now} shown={tonight} />
-        {writes.edit ? (
+        {mayEdit ? (
           <a className="btn btn--primary" href={paths.vacancy(f.id)}>
             {T.reportVacancy}
           </a>
-        ) : (
-          <p className="muted">{T.readOnlyForRole}</p>
+        ) : writes.pending ? null : (
+          <p className="muted">{writes.liaison ? T.liaisonOwnOnly : T.readOnlyForRole}</p>
         )}
       </Section>
       <Section title={T.emergencyHowTitle}>

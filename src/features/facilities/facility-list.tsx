@@ -87,7 +87,7 @@ export function FacilityList() {
         />
       </div>
       <p aria-live="polite" aria-atomic="true">
-        {all.length === 0 ? T.empty : found.length === 0 ? T.noMatch : T.count(found.length)}
+        {all.length === 0 ? (writes.create ? T.empty : writes.liaison ? T.emptyLiaison : T.emptyReadOnly) : found.length === 0 ? T.noMatch : T.count(found.length)}
       </p>
       <ul className="fac-list" aria-label={T.listTitle}>
         {shown.map((f) => (
@@ -97,7 +97,7 @@ export function FacilityList() {
             today={today}
             nowMs={hasVacancyReport(f) ? nowMs : null}
             twinCount={twins.has(f.id) ? twins.get(f.id)!.length + 1 : 0}
-            canReport={writes.edit}
+            canReport={writes.mayEdit(f.id)}
           />
         ))}
       </ul>

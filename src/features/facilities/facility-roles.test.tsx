@@ -29,15 +29,19 @@ describe('facility writes by role', () => {
     expect(screen.getByText(/拠点のコーディネーターと各事業所の連携担当者が行います/)).toBeInTheDocument();
   });
 
-  it('offers a liaison the bed report of the facility they hold, not a new facility nor an import, in words meant for them; the report names them as reporter', () => {
+  it('offers a liaison the bed report of the facility they hold, not a new facility nor an import, in words meant for them; the report names them as reporter', async () => {
     joinedAs('facility-liaison');
-    const view = mountFacilities({ facilities: [facility], session: createFakeSession({ displayName: '連携 一郎' }) });
+    const session = createFakeSession({ displayName: '連携 一郎' });
+    // the hub's last pull on this phone said which facility is theirs
+    await session.sync.saveHubLink({ hub: 'hub-1', loginName: 'liaison', userId: 'u-1', displayName: '連携 一郎', role: 'facility-liaison', deviceSecret: 's', cursor: 1, scope: { role: 'facility-liaison', officeIds: [], facilityId: 'fac-1' }, lastSyncAt: null, openConflicts: 0, signedOut: false });
+    const view = mountFacilities({ facilities: [facility], session });
+    expect(await screen.findByRole('link', { name: /空床を報告/ })).toBeInTheDocument();
     expect(offered()).toEqual({ register: false, report: true, import: false });
     expect(screen.getByText('この端末では、ご自分の事業所の空床の報告と情報の変更ができます。')).toBeInTheDocument();
     expect(screen.queryByText(/各事業所の連携担当者が行います/)).toBeNull();
     view.unmount();
-    mountFacilities({ hash: '#/facilities/fac-1/vacancy', facilities: [facility], session: createFakeSession({ displayName: '連携 一郎' }) });
-    expect(screen.getByLabelText(/報告者/)).toHaveValue('連携 一郎');
+    mountFacilities({ hash: '#/facilities/fac-1/vacancy', facilities: [facility], session });
+    expect(await screen.findByLabelText(/報告者/)).toHaveValue('連携 一郎');
   });
 
   it('offers everything to a coordinator, and on a phone without a hub', () => {

@@ -21,6 +21,10 @@ export const T = {
   count: (n: number) => `${n}件`,
   noMatch: '条件に合う事業所はありません。条件を減らしてください。',
   empty: 'この端末にはまだ事業所がありません。「事業所を登録」か「CSVを取り込む」から登録してください。',
+  /** a facility's liaison on a joined phone: they register nothing, the hub hands them their own */
+  emptyLiaison: 'この端末にはまだ事業所がありません。同期すると、ご自分の事業所が表示されます。',
+  /** a 相談支援専門員 on a joined phone: they register nothing */
+  emptyReadOnly: 'この端末にはまだ事業所がありません。同期すると、拠点に登録された事業所が表示されます。',
   register: '事業所を登録',
   importCsv: 'CSVを取り込む',
   exportUtf8: 'CSV（Excel用 UTF-8）',
@@ -59,6 +63,14 @@ export const T = {
   reportFrom: '初日（その日の夜から）',
   reportUntil: '最終日（その夜、翌朝6時まで）',
   reportNote: 'ひとこと（任意）',
+  /** the word goes with the facility to every phone of the hub, a case worker's too */
+  reportNoteHint: '拠点のすべての端末に表示されます。利用者のお名前は書かないでください。',
+  /** under the facility's 「休止中（12/20まで）」 on the report screen: the match lists it among the closed */
+  reportWhileClosed:
+    '休止・廃止の間は、空床を報告しても受入先の候補に出ません（受入先の一覧では「休止・廃止中の事業所」に出ます）。受け入れを再開したら、事業所の「編集」で「運営の状況」を「運営中」にしてください。',
+  /** a period reported that runs into a planned 休止・廃止 */
+  reportRangeInClosure: (from: string) =>
+    `${from}からの休止・廃止の間の夜は、報告しても受入先の候補に出ません（受入先の一覧では「休止・廃止中の事業所」に出ます）。予定が変わったら、事業所の「編集」で「運営の状況」を直してください。`,
   reportSubmit: '報告する',
   /** a draft from an earlier night (Japan time, until 06:00) is not restored: the count is not tonight's */
   reportDraftDropped: (typedAt: string) => `${typedAt}に入力して保存していなかった報告は、前の夜の数なので破棄しました。いまの空床を確かめて入力してください。`,

@@ -8,7 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { DraftRestored, useDraftedForm } from '../../state/use-drafted-form';
 import { useMinuteClock } from '../../state/use-minute-clock';
-import type { Facility, Vacancy } from '../../domain/facility';
+import { closureOn, type Facility, type FacilityClosure, type Vacancy } from '../../domain/facility';
 import { japanNightOf, reportForNight, reportsAhead, vacancyStanding } from '../../domain/match-order';
 import { formatJapanDate, formatJapanDateTime, formatJapanDateTimeOrText, formatMonthDay, japanDateOf } from '../../domain/japan-time';
 import { agoInWords } from '../../domain/night-call';
@@ -21,6 +21,15 @@ import { Notice, Page, Section } from '../../ui/layout';
 import { T } from './text';
 import { navigate, paths } from './use-route';
 import { useFacilityWrites } from './use-facility-writes';
+import { ClosureLine } from './vacancy-badge';
+
+/** The 休止・廃止 a reported period runs into (dates as typed, YYYY-MM-DD), or null. */
+function closureInRange(f: Pick<Facility, 'closure'>, from: string, until: string): FacilityClosure | null {
+  const c = f.closure;
+  if (!c || !/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(until) || until < from) return null;
+  if (until < c.from) return null;
+  return c.kind === 'closed' || c.until === null || from <= c.until ? c : null;
+}
 
 /** 「空き 2床」「満床」, with the period when there is one. */
 export function vacancyText(v: Vacancy): string {
@@ -126,6 +135,11 @@ export function VacancyReport({ id }: { id: string }) {
   }
   const f = facility;
   const tonight = reportForNight(f, now.getTime());
+  const today = japanDateOf(now);
+  // taken all the same (the dates may change, the office may open again), but said: the match lists
+  // a closed facility under 「休止・廃止中の事業所」, whatever beds it reported
+  const closedNow = closureOn(f, today) !== null;
+  const rangeClosed = !closedNow && form.ranged ? closureInRange(f, form.from, form.until) : null;
   // a report for now made tonight ends a period's report holding tonight, from tonight on (reportForNight)
   const endsPeriod = tonight?.from !== undefined && tonight.until !== undefined && ['fresh', 'full'].includes(vacancyStanding(tonight, now.getTime())) ? tonight : null;
   const set = (patch: Partial<VacancyReportInput>) => setForm({ ...form, ...patch, typedAt: new Date().toISOString() });
@@ -166,7 +180,11 @@ export function VacancyReport({ id }: { id: string }) {
 
   return (
     <Page title={T.reportTitle} back={back}>
-      <p className="fac-report__facility">{f.name || T.noName}</p>
+      <p className="fac-report__facility">
+        {f.name || T.noName}
+        <ClosureLine facility={f} today={today} />
+      </p>
+      {closedNow ? <Notice kind="warn">{T.reportWhileClosed}</Notice> : null}
       <p className="fac-report__current">
         {T.current}
         {tonight ? <ReportLine v={tonight} now={now} /> : T.vacancyUnknown}
@@ -203,7 +221,8 @@ export function VacancyReport({ id }: { id: string }) {
             <TextField label={T.reportUntil} type="date" value={form.until} onChange={(e) => set({ until: e.target.value })} error={errors.until} required />
           </div>
         ) : null}
-        <TextArea label={T.reportNote} value={form.note} onChange={(e) => set({ note: e.target.value })} />
+        {rangeClosed ? <Notice kind="warn">{T.reportRangeInClosure(formatJapanDate(rangeClosed.from))}</Notice> : null}
+        <TextArea label={T.reportNote} hint={T.reportNoteHint} value={form.note} onChange={(e) => set({ note: e.target.value })} />
         <TextField label={T.vacancyReporter} value={form.reportedBy} onChange={(e) => set({ reportedBy: e.target.value })} error={errors.reportedBy} required />
         {tooLarge ? <Notice kind="error">{tooLarge}</Notice> : null}
         {failed ? <Notice kind="error">{T.reportFailed}</Notice> : null}
