@@ -101,7 +101,9 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   useEffect(() => restoreScroll(scroll), [scroll]);
   const hash = useHash();
   // What the hub link says once the sync engine has read it; until then, what it said at the last unlock.
-  const linkSays = useStore(syncStatus, (s) => (s.joined ? s.role === 'facility-liaison' : null));
+  // Joined with no role is not known (the engine's file failed to load, or this person has not signed
+  // in here yet): never read as "no liaison", which gave a liaison the full menu and erased the hint.
+  const linkSays = useStore(syncStatus, (s) => (s.joined && s.role !== null ? s.role === 'facility-liaison' : null));
   const [wasBefore] = useState(() => wasLiaison(userId));
   const liaison = linkSays ?? wasBefore;
   useEffect(() => {

@@ -5,7 +5,7 @@
  * has answered for it, so a lost answer only means the same changes go again (answered 'duplicate').
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { isPulledKind, type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
+import { isPulledKind, type Role, type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath, valueAtPath } from './conflict-path';
 import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
@@ -936,11 +936,38 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return running;
   }
 
+  /**
+   * [A6b] A liaison joining a phone that holds another role's member, or anyone else joining one
+   * that holds a liaison: the other member's role (the one already here). The joining person's own
+   * entry (signing in again, or as another login) is theirs to replace, not a mix; a member removed
+   * from the phone since (their key slot gone, their entry kept to credit what they queued) reads
+   * nothing here any more. Unable to tell who has a key slot, every member counts.
+   */
+  async function mixedRoles(link: HubLink | undefined, role: Role): Promise<Role | null> {
+    const liaison = role === 'facility-liaison';
+    const here = link?.members === undefined ? null : await session.sync.userNames().catch(() => null);
+    const other = Object.entries(link?.members ?? {}).find(
+      ([id, m]) => id !== session.user.id && (here === null || id in here) && (m.role === 'facility-liaison') !== liaison,
+    );
+    return other?.[1].role ?? null;
+  }
+
   async function join(form: JoinForm): Promise<RunOutcome> {
     const { deviceName, ...signIn } = form;
     const info = await client.signIn(signIn);
     opened(info.user);
     const old = await session.sync.hubLink();
+    // Everyone who unlocks this phone reads all its vault holds: a facility's liaison never shares
+    // one with the people whose households and cases it holds (either joining second is refused).
+    const mixed = await mixedRoles(old, info.user.role);
+    if (mixed !== null) {
+      // The liaison's (or colleague's) session just opened is ended: nothing runs under it here.
+      await client.signOut().catch(() => undefined);
+      noteBrowserSession(null);
+      sessionFor = null;
+      sessionUser = null;
+      throw new SyncError('forbidden', `role ${info.user.role} refused on a phone with a ${mixed} member`, null, null, mixed === 'facility-liaison' ? S.join.liaisonHere : S.join.liaisonRefused);
+    }
     // A6: a device already in this hub proves its secret, so its new user is added to it.
     const same = old !== undefined && old.hub === info.user.hub;
     const enrolled = await client.enrol({ deviceId: session.deviceId, name: deviceName, vaultUserId: session.user.id }, same ? device(old) : undefined).catch((e: unknown) => {

@@ -100,6 +100,15 @@ export const S = {
   /** [A6] enrolment refused while this device holds no link to the hub: its secret is gone from here */
   enrolForbidden:
     'この端末は拠点サーバーに登録済みですが、登録の情報（端末の鍵）がこの端末に残っていないため、参加できません。拠点の管理者に「この端末を移す操作（npm run admin -- move-device）」を依頼してから、もう一度サインインしてください。',
+  /** a join refused because it would put a facility's liaison and other roles on one phone (engine.ts mixedRoles) */
+  join: {
+    /** a liaison signing in on a phone its coordinators or case workers use */
+    liaisonRefused:
+      'この端末は、世帯や緊急対応の記録（要配慮個人情報）を扱う職員が使っているため、連携担当者は参加できません。この端末に入っている記録は、端末を開ける人なら誰でも読めてしまいます。連携担当者には、専用の端末（職員と共用しない端末）で参加してください。',
+    /** a coordinator, case worker or admin signing in on a phone a facility's liaison uses */
+    liaisonHere:
+      'この端末は事業所の連携担当者が使っているため、参加できません。参加すると、世帯や緊急対応の記録（要配慮個人情報）がこの端末に入り、連携担当者にも読めてしまいます。連携担当者とは別の端末で参加してください。',
+  },
   /** the device's clock is off the hub's past CLOCK_WARNING_MS (clock-offset.ts); `offsetMs`: device minus hub */
   clock: {
     warning: (offsetMs: number) =>

@@ -382,3 +382,38 @@ describe('settings: この端末の情報', () => {
     }
   });
 });
+
+describe("settings: a facility liaison's phone", () => {
+  const sections = () => screen.queryAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+
+  it('shows a liaison no backup and no 事業所（相談強化加算）, and a coordinator both', async () => {
+    unlockedWithFakeSession();
+    try {
+      syncStatus.setState({ joined: true, role: 'facility-liaison' });
+      const { unmount } = render(<SettingsScreen />);
+      expect(sections()).not.toContain('バックアップ');
+      expect(sections()).not.toContain('事業所（相談強化加算）');
+      expect(screen.queryByRole('button', { name: /バックアップを作成/ })).toBeNull();
+      unmount();
+
+      syncStatus.setState({ joined: true, role: 'coordinator' });
+      render(<SettingsScreen />);
+      expect(sections()).toEqual(expect.arrayContaining(['バックアップ', '事業所（相談強化加算）']));
+    } finally {
+      syncStatus.setState(initialSyncStatus, true);
+    }
+  });
+
+  it('hides them from a liaison by the last unlock\'s hint while the role is not read (the sync code not loaded)', async () => {
+    const session = unlockedWithFakeSession();
+    rememberLiaison(session.user.id, true);
+    try {
+      syncStatus.setState({ joined: true, role: null });
+      render(<SettingsScreen />);
+      expect(sections()).not.toContain('バックアップ');
+      expect(sections()).not.toContain('事業所（相談強化加算）');
+    } finally {
+      syncStatus.setState(initialSyncStatus, true);
+    }
+  });
+});

@@ -1,4 +1,8 @@
 /** 設定: data safety first (iOS warning, storage protection), then lock timing, users, sync, access log; last, what the support desk asks for. */
+import { useStore } from 'zustand';
+import { wasLiaison } from '../../state/liaison-hint';
+import { useApp } from '../../state/store';
+import { syncStatus } from '../../sync/status';
 import { Page } from '../../ui/layout';
 import { AccessLogSection, PendingChangesSection } from './access-log-section';
 import { BackupSection } from './backup-section';
@@ -11,15 +15,27 @@ import { SyncSection } from './sync-section';
 import { T } from './text';
 import { UsersSection } from './users-section';
 
+/**
+ * A facility's liaison holds no household: a backup would carry whatever else the phone holds, and
+ * the offices' 相談強化加算 is not theirs to set. Known as the app shell knows it: the hub link's role
+ * once the sync engine read it, until then (or when joined with no role read) the last unlock's hint.
+ */
+function useLiaison(): boolean {
+  const userId = useApp((s) => s.session?.user.id ?? '');
+  const linkSays = useStore(syncStatus, (s) => (s.joined && s.role !== null ? s.role === 'facility-liaison' : null));
+  return linkSays ?? wasLiaison(userId);
+}
+
 export function SettingsScreen() {
+  const liaison = useLiaison();
   return (
     <Page title={T.title}>
       <HomeScreenWarning />
       <StorageSection />
-      <BackupSection />
+      {liaison ? null : <BackupSection />}
       <DeviceSettingsSection />
       <UsersSection />
-      <OfficesSection />
+      {liaison ? null : <OfficesSection />}
       <SyncSection />
       <PendingChangesSection />
       <AccessLogSection />
