@@ -9,6 +9,7 @@ import { createFakeSession, type FakeSession } from '../../../test/factories/fak
 import { go } from '../../../test/factories/route';
 import type { CaseEntry, Office } from '../../domain/emergency-case';
 import { useApp } from '../../state/store';
+import { noteCarriedName } from '../../state/carried-name';
 import { CasesScreen } from './cases-screen';
 
 const initial = useApp.getState();
@@ -77,10 +78,12 @@ describe('氏名（聞き取り） of an unknown caller', () => {
 
   it('comes filled in with the name searched for before 「本人未特定で開始」, and can be changed', async () => {
     const user = userEvent.setup();
-    await go(`#/cases/new?name=${encodeURIComponent('やまだ はなこ')}`);
+    noteCarriedName('やまだ はなこ'); // the search's 「本人未特定で開始」
+    await go('#/cases/new');
     render(<CasesScreen />);
     const field = await screen.findByLabelText(/氏名（聞き取り）/);
     expect(field).toHaveValue('やまだ はなこ');
+    expect(window.location.hash).toBe('#/cases/new'); // never in the address
     expect(field).toHaveAccessibleDescription(/電話で聞いた本人の氏名/);
     await user.clear(field);
     await user.type(field, '山田 華子');

@@ -24,8 +24,9 @@ import { useFocusInvalidOnFail } from '../../ui/focus-invalid';
 import { keepEnterFromSubmitting } from '../../ui/enter-key';
 import { refocusWhenLost } from '../../ui/focus-lost';
 import { Notice, Page } from '../../ui/layout';
+import { takeCarriedName } from '../../state/carried-name';
 import { EntryErrors } from './errors-list';
-import { casePaths, navigate, useHash } from './route';
+import { casePaths, navigate } from './route';
 import { T } from './text';
 import { useAllCases } from './use-cases';
 import { otherPersonOf } from './same-emergency';
@@ -54,12 +55,6 @@ interface StartForm {
    * the field): two such cases of one night are told apart by it, until linked to a registered person.
    */
   readonly heardName?: string;
-}
-
-/** The name searched for before 「本人未特定で開始」 ('#/cases/new?name=…'), filled in as heard. */
-function carriedNameOf(hash: string): string {
-  const query = hash.split('?')[1];
-  return query === undefined ? '' : (new URLSearchParams(query).get('name') ?? '').trim();
 }
 
 /**
@@ -139,9 +134,9 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
   );
   // Per person unlocking the phone: a colleague's half-started case, and its stamp, are not this user's.
   const draftKey = personalDraftKey(`case-start:${householdId ?? 'unknown'}:${personId ?? 'unknown'}`, userId);
-  // only an unknown caller's case is named by what was heard; a registered person's by their record
-  const hash = useHash();
-  const carried = householdId === null ? carriedNameOf(hash) : '';
+  // only an unknown caller's case is named by what was heard; a registered person's by their record.
+  // The name searched for before 「本人未特定で開始」 is filled in as heard (taken once, at the mount).
+  const [carried] = useState(() => (householdId === null ? takeCarriedName() : ''));
 
   const [form, setForm] = useState<StartForm | null>(null);
   const [errors, setErrors] = useState<readonly string[]>([]);
@@ -174,8 +169,8 @@ export function CaseStart({ householdId, personId }: { householdId: string | nul
         if (!live || !draft) return;
         // a draft kept under a demo office (before the demo's offices were left out of a real call) is not restored under it
         const office = draft.officeId === '' || (!demoSubject && isDemoId(draft.officeId)) ? fallback.officeId : draft.officeId;
-        // a name heard before the lock stays; none heard then, the one searched for now is filled in
-        const heardName = (draft.heardName ?? '').trim() !== '' ? draft.heardName : carried;
+        // the name searched for just now is this caller's; without one, a name heard before the lock stays
+        const heardName = carried !== '' ? carried : draft.heardName;
         // A stamp after now is from before the clock was put back (a phone set to 2030, then to network
         // time): its age says nothing, and kept, it made the request one in the future that cannot be saved.
         const age = Date.now() - Date.parse(draft.stampedAt);

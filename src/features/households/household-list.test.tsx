@@ -4,6 +4,7 @@ import { createHousehold, createPerson } from '../../../test/factories/household
 import { createFakeSession } from '../../../test/factories/fake-session';
 import { lastCaseOffice } from '../../state/case-office';
 import { useApp } from '../../state/store';
+import { takeCarriedName } from '../../state/carried-name';
 import { addMonthsToDate, japanDateOf } from '../../domain/japan-time';
 import { buildHouseholdIndex } from '../../domain/search';
 import { mountScreen, resetStore } from './test-helpers';
@@ -55,8 +56,13 @@ describe('household list and search', () => {
     const { user } = mountScreen({ households: [sato, suzuki] });
     await user.type(screen.getByRole('searchbox', { name: '検索' }), 'たかはし');
     expect(screen.getByText(/該当する世帯はありません/)).toBeInTheDocument();
-    // what was searched for goes on into the case, as the name heard
-    expect(screen.getByRole('link', { name: '本人未特定で開始' })).toHaveAttribute('href', `#/cases/new?name=${encodeURIComponent('たかはし')}`);
+    // what was searched for goes on into the case, as the name heard: in memory, not in the address
+    // (the browser's history and the place kept in sessionStorage hold it in clear)
+    const start = screen.getByRole('link', { name: '本人未特定で開始' });
+    expect(start).toHaveAttribute('href', '#/cases/new');
+    start.addEventListener('click', (e) => e.preventDefault());
+    await user.click(start);
+    expect(takeCarriedName()).toBe('たかはし');
   });
 
   it('offers 本人未特定で開始 after the rows too, when the search found only a namesake or a relative', async () => {
@@ -67,14 +73,20 @@ describe('household list and search', () => {
     const list = screen.getByRole('list', { name: '事前登録世帯' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(1);
     const start = screen.getByRole('link', { name: '本人未特定で開始' });
-    expect(start).toHaveAttribute('href', `#/cases/new?name=${encodeURIComponent('佐藤 花子')}`);
+    expect(start).toHaveAttribute('href', '#/cases/new');
     // after the rows, not above them: the night's list is not pushed down
     expect(list.compareDocumentPosition(start) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    start.addEventListener('click', (e) => e.preventDefault());
+    await user.click(start);
+    expect(takeCarriedName()).toBe('佐藤 花子');
     // a phone number is no name: the case starts with the name empty
     await user.clear(search);
     await user.type(search, '090-1234-5678');
     expect(within(list).getAllByRole('listitem')).toHaveLength(1);
-    expect(screen.getByRole('link', { name: '本人未特定で開始' })).toHaveAttribute('href', '#/cases/new');
+    const byPhone = screen.getByRole('link', { name: '本人未特定で開始' });
+    byPhone.addEventListener('click', (e) => e.preventDefault());
+    await user.click(byPhone);
+    expect(takeCarriedName()).toBe('');
     // not on the plain list, before anything is searched
     await user.clear(search);
     expect(screen.queryByRole('link', { name: '本人未特定で開始' })).not.toBeInTheDocument();

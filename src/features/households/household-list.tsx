@@ -5,6 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
+import { noteCarriedName } from '../../state/carried-name';
 import type { HouseholdSummary } from '../../domain/household-summary';
 import { formatJapanDate, isValidIsoDate } from '../../domain/japan-time';
 import { isNumberQuery, normalizeKana, normalizePhone, queryText } from '../../domain/normalize';
@@ -142,8 +143,10 @@ export function HouseholdList() {
   const dueForReview = useMemo(() => reviewWorklist(households.values(), today, reviewMonths).length, [households, today, reviewMonths]);
   const q = query.trim();
   const searchPending = q !== '' && pendingOrder !== null;
-  // The name searched for goes on into the unknown caller's case (a phone number or 受給者証番号 is no name).
-  const startUnknown = paths.startUnknown(isNumberQuery(queryText(q)) ? '' : q);
+  // The name searched for goes on into the unknown caller's case (a phone number or 受給者証番号 is no
+  // name), in memory: in the address it stayed in the browser's history.
+  const startUnknown = paths.startUnknown();
+  const carryName = () => noteCarriedName(isNumberQuery(queryText(q)) ? '' : q);
 
   const { rows, total, more } = useMemo(() => {
     if (searchPending) return { rows: [], total: 0, more: false };
@@ -237,7 +240,7 @@ export function HouseholdList() {
       ) : q && !searchPending && rows.length === 0 ? (
         <div className="hh-nomatch">
           <Notice>{T.noMatch}</Notice>
-          <a className="btn btn--secondary btn--block" href={startUnknown}>
+          <a className="btn btn--secondary btn--block" href={startUnknown} onClick={carryName}>
             {T.noMatchStartUnknown}
           </a>
           <p className="hh-nomatch__hint">{T.noMatchStartUnknownHint}</p>
@@ -268,7 +271,7 @@ export function HouseholdList() {
       {q && !searchPending && rows.length > 0 ? (
         <>
           <div className="hh-toolbar">
-            <a className="btn btn--secondary" href={startUnknown}>
+            <a className="btn btn--secondary" href={startUnknown} onClick={carryName}>
               {T.noMatchStartUnknown}
             </a>
           </div>

@@ -35,9 +35,9 @@ export const paths = {
     `#/match/${encodeURIComponent(id)}/${encodeURIComponent(personId)}?case=${encodeURIComponent(caseId)}`,
   /**
    * starts an emergency case for a caller who is not registered (served by the emergencies feature);
-   * `name`, the name searched for, is filled into its 「氏名（聞き取り）」
+   * the name searched for goes to its 「氏名（聞き取り）」 in memory (noteCarriedName), never in the address
    */
-  startUnknown: (name = '') => (name.trim() === '' ? '#/cases/new' : `#/cases/new?name=${encodeURIComponent(name.trim())}`),
+  startUnknown: () => '#/cases/new',
   /** starts an emergency case for one person, stamping the request time (served by the emergencies feature) */
   startCase: (id: string, personId: string) => `#/cases/new/${encodeURIComponent(id)}/${encodeURIComponent(personId)}`,
 };
