@@ -11,6 +11,7 @@
  * kept as sent took every review the hub held, and a household without the key stored whole. A
  * newer app always writes the list ([] for none), so a household without the key keeps the held one.
  */
+import { readHousehold } from '../domain/household';
 import type { Json } from './merge';
 
 type Obj = { readonly [key: string]: Json };
@@ -72,4 +73,14 @@ export function needsHeld(kind: string, payload: Json): boolean {
 /** `incoming` with what its sender did not know kept from `held` (needsHeld said it may need it). */
 export function keptFromHeld(kind: string, held: Json, incoming: Json): Json {
   return kind === 'household' ? withHeldReviews(held, withHeldReadings(held, incoming)) : incoming;
+}
+
+/**
+ * A stored record as every app reads it, for a merge: a household with the record schema's defaults
+ * for what it lacks (readHousehold). Merged raw, a key an older app never wrote (`reviews`,
+ * `withdrawal`) read as an edit of it against a phone sending the default it read ([] or null): a
+ * conflict on a field nobody touched, and 「もう一方の値に戻す」 on it erased a colleague's 見直し.
+ */
+export function asRead(kind: string, record: Json): Json {
+  return kind === 'household' && isObj(record) ? (readHousehold(record) as unknown as Json) : record;
 }

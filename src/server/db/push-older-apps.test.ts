@@ -69,3 +69,17 @@ describe("[S14] an older app's household edit keeps the hub's reviews", () => {
     expect(await store.countOpenConflicts(ALL)).toBe(0);
   });
 });
+
+describe('[S14] a household first stored without `reviews`, edited by a phone that reads it with the defaults', () => {
+  it('[S14] sends [] for the reviews it never touched: no conflict, and a colleague’s 見直し since stays', async () => {
+    // stored by an app from before 見直し (no key), then reviewed on a newer phone
+    const { reviews: _none, ...beforeReviews } = base;
+    const v1 = versionOf((await push(0, [householdChange(1, { entityId: 'hh-r', payload: beforeReviews })]))[0]);
+    await push(0, [edit(2, v1, { reviews: [review] })]);
+    // this phone read v1 as having no reviews (readHousehold) and sends the list it holds: []
+    const [later] = await push(1, [edit(1, v1, { address: '松戸市本町3-3', reviews: [] })]);
+    expect(later!.status).toBe('accepted');
+    expect(await held()).toMatchObject({ address: '松戸市本町3-3', reviews: [review] });
+    expect(await store.countOpenConflicts(ALL)).toBe(0);
+  });
+});

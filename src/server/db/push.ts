@@ -25,7 +25,7 @@ import { lockDeviceForUser, writersOnDevices } from './device-users';
 import { checkEvidence } from './evidence';
 import { readHeldCases, checkLink, rememberEntry, type HeldCases } from './evidence-links';
 import { equal, mergeRecord, type Json } from '../../protocol/merge';
-import { keptFromHeld, needsHeld } from '../../protocol/older-apps';
+import { asRead, keptFromHeld, needsHeld } from '../../protocol/older-apps';
 import {
   APPEND_ONLY_KINDS,
   CHANGE_KINDS,
@@ -605,7 +605,10 @@ async function planMerge(
     base = {};
   }
   if (basedOn === held.version) return { ok: true, stateJson: payloadJson, withdrawn, basedOn, heldVersion: held.version, conflicts: [] };
-  const { merged, conflicts } = mergeRecord(asObject(base), asObject(await heldState()), asObject(incoming));
+  // A base and a held record as the phones read them (an old household's absent reviews are none);
+  // a base of nothing stays nothing: every field it differs in is a conflict.
+  const read = (record: Json) => (basedOn === null || Object.keys(asObject(record)).length === 0 ? record : asRead(kind, record));
+  const { merged, conflicts } = mergeRecord(asObject(read(base)), asObject(asRead(kind, await heldState())), asObject(incoming));
   return { ok: true, stateJson: JSON.stringify(merged), withdrawn, basedOn, heldVersion: held.version, conflicts };
 }
 
