@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../test/factories/emergency-case';
 import { foldCase, validateEntry } from './case-fold';
 import { claimMonthOf } from './claim-rules';
-import { ASK_WHEN_HEARD_AFTER_MS, asksWhenHeard, halfWrittenCallBack, heardOnCallBack } from './emergency-case';
+import { ASK_WHEN_HEARD_AFTER_MS, asksWhenHeard, halfWrittenCallBack, heardOnCallBack, subjectShownName } from './emergency-case';
 
 const at2350 = '2026-11-30T14:50:00.000Z'; // 23:50 on 30 November, Japan time
 const at0030 = '2026-11-30T15:30:00.000Z'; // 00:30 on 1 December: the facility calls back
@@ -105,5 +105,14 @@ describe('a result heard long after the call', () => {
       expect(halfWrittenCallBack([call, callBack], call)).toBe('受入不可');
       expect(halfWrittenCallBack([call, { body: { ...callBack.body, facilityName: 'あおぞら短期入所' } }], call)).toBeNull();
     });
+  });
+});
+
+describe('a case’s person as the screens name it', () => {
+  it('marks a name heard from an unknown caller, and names the registered person by their record', () => {
+    expect(subjectShownName({ personId: null, name: ' 山田 花子 ' })).toBe('山田 花子（聞き取り）');
+    expect(subjectShownName({ personId: null, name: '' })).toBe('本人未特定');
+    expect(subjectShownName({ personId: 'p-1', name: '佐藤 陽太' })).toBe('佐藤 陽太');
+    expect(subjectShownName({ personId: 'p-1', name: '' })).toBe('（氏名未入力）');
   });
 });

@@ -68,6 +68,17 @@ export interface CaseSubject {
   readonly recipientNumber: string;
 }
 
+/**
+ * A case's person as every screen and the evidence report name it: a registered person by their
+ * record (（氏名未入力） when it has none), an unknown caller's by the name heard on the phone, marked
+ * so (it is no registered person's until linked), and 本人未特定 when none was heard.
+ */
+export function subjectShownName(subject: Pick<CaseSubject, 'name' | 'personId'>): string {
+  const name = subject.name.trim();
+  if (subject.personId !== null) return name || '（氏名未入力）';
+  return name ? `${name}（聞き取り）` : '本人未特定';
+}
+
 /** 相談支援事業所: the office that handles the case and claims the bonus (office.ts). */
 export type { Office } from './office';
 

@@ -11,15 +11,15 @@ import { claimedInOtherMonths } from '../../domain/claim-close';
 import { casesForMonth } from '../../domain/claim-csv';
 import { childLookupOf, decideClaims, personFactsLookupOf, summarizeClaims } from '../../domain/claim-rules';
 import type { ClaimDecision, ClaimSummaryRow } from '../../domain/claim-types';
-import type { CaseEntry, EmergencyCase, Office } from '../../domain/emergency-case';
+import { subjectShownName, type CaseEntry, type EmergencyCase, type Office } from '../../domain/emergency-case';
 import type { CountersignLookup } from '../../domain/countersign-status';
 import { useSameItems } from '../../state/use-same-items';
 import { isDemoCase, isDemoId } from '../../domain/demo-id';
 import { T } from './text';
 
-/** How the case is named on the screen and the report. */
+/** How the case is named on the screen and the report (a heard name marked 「（聞き取り）」). */
 export function subjectName(c: EmergencyCase): string {
-  return c.subject.name || (c.subject.personId ? T.noName : T.unknownCaller);
+  return subjectShownName(c.subject);
 }
 
 const byRequest = (a: EmergencyCase, b: EmergencyCase) =>

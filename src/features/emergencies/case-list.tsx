@@ -1,14 +1,13 @@
 /** The case list: open cases first (a night call may still be under way), then the recent ones. */
 import { useMemo } from 'react';
 import { addMonthsToDate, formatJapanDateTime, japanDateOf } from '../../domain/japan-time';
-import type { Current, EmergencyCase, OutcomeBody } from '../../domain/emergency-case';
+import { subjectShownName, type Current, type EmergencyCase, type OutcomeBody } from '../../domain/emergency-case';
 import { Notice, Page, Section } from '../../ui/layout';
 import { stayDays, standingOutcomes, type Stay } from '../../domain/case-fold';
 import { facilitiesAwaitingCallBack } from '../../domain/call-backs';
 import { casePaths } from './route';
 import { ST } from './stay-text';
 import { T } from './text';
-import { subjectName } from './subject-name';
 import { useAllCases } from './use-cases';
 import { useJapanToday } from '../../state/use-minute-clock';
 import { useCasesWithDrafts } from './case-drafts';
@@ -37,7 +36,7 @@ function CaseRow({ kase, drafted }: { kase: EmergencyCase; drafted: boolean }) {
   return (
     <a className="case-row" href={casePaths.case(kase.id)}>
       <span className="case-row__name">
-        {subjectName(kase.subject)}
+        {subjectShownName(kase.subject)}
         {drafted ? <DraftTag /> : null}
       </span>
       <span className="case-row__meta">
@@ -109,7 +108,7 @@ function InStaySection({ cases, today, drafted }: { cases: readonly EmergencyCas
           <li key={kase.id}>
             <a className="case-row" href={casePaths.case(kase.id)}>
               <span className="case-row__name">
-                {subjectName(kase.subject)}
+                {subjectShownName(kase.subject)}
                 {drafted.has(kase.id) ? <DraftTag /> : null}
               </span>
               <span className="case-row__meta">{ST.listLine(outcome.body.facilityName, formatJapanDateTime(stay.from), stayDays(stay.fromDay, today))}</span>

@@ -13,7 +13,7 @@ import { countersignSummary } from '../../domain/countersign-status';
 import { childLookupOf, claimMonthOf, countThisMonth, decideClaims } from '../../domain/claim-rules';
 import { CLAIM_STATUS_LABELS, MONTHLY_CAP } from '../../domain/claim-types';
 import { mayBeDeleted, retentionUntil } from '../../domain/case-fold';
-import type { ContactBody, Current, EmergencyCase } from '../../domain/emergency-case';
+import { subjectShownName, type ContactBody, type Current, type EmergencyCase } from '../../domain/emergency-case';
 import { noteCallStarted } from '../../state/phone-call';
 import { AGE_CATEGORY_LABELS, ageCategory, ageIfKnown, formatJapanDate, formatJapanDateTime, japanDateOf, japanMonthOf } from '../../domain/japan-time';
 import { Button } from '../../ui/button';
@@ -42,7 +42,6 @@ import { casePaths } from './route';
 import { SameEmergencySection } from './same-emergency';
 import { StaySection } from './stay-section';
 import { T } from './text';
-import { subjectName } from './subject-name';
 import { capGroupKeyOf, personFactsOf, useAllCases, useCase } from './use-cases';
 import { calledAgain } from '../../domain/call-backs';
 
@@ -99,7 +98,7 @@ function CaseBody({ kase, readOnly, chainText }: { kase: EmergencyCase; readOnly
 
   const day = japanDateOf(open.requestedAt);
   const age = ageIfKnown(person?.birthDate, day);
-  const name = subjectName(kase.subject);
+  const name = subjectShownName(kase.subject);
   const until = retentionUntil(kase);
   const today = useJapanToday();
   const countersigns = useCountersigns(kase.entries);

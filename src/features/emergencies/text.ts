@@ -46,8 +46,6 @@ export const T = {
   recentCases: 'この2か月の記録',
   noCases: 'まだ緊急対応の記録はありません。世帯の詳細の「緊急対応を開始」から始めます。',
   unknownCaller: '本人未特定',
-  /** an unknown caller's case named by what the caller said (氏名（聞き取り）), until linked to a registered person */
-  heardName: (name: string) => `${name}（聞き取り）`,
   heardNameField: '氏名（聞き取り）',
   heardNameHint: '電話で聞いた本人の氏名です。わからなければ空欄のままで構いません。',
   notFound: 'この対応記録が見つかりません。別の端末でまだ同期されていない可能性があります。',

@@ -5,7 +5,7 @@ import { useMinuteClock } from '../../state/use-minute-clock';
 import { useFacilityWrites } from './use-facility-writes';
 import { HUB_FUNCTION_LABELS, isPlausibleEmail, type Facility } from '../../domain/facility';
 import { officeTwins } from '../../domain/facility-twins';
-import type { EmergencyCase } from '../../domain/emergency-case';
+import { subjectShownName, type EmergencyCase } from '../../domain/emergency-case';
 import { DISABILITY_LABELS, DISABILITY_TYPES, MEDICAL_CARE_LABELS } from '../../domain/disability';
 import { formatJapanDateTimeOrText, formatJapanShortDateTime, japanDateOf } from '../../domain/japan-time';
 import { useCasesAwaitingCallBack, useRecentOpenCases } from '../../state/use-open-case';
@@ -177,7 +177,7 @@ function AwaitingCallBackNotice({ facility }: { facility: Facility }) {
       <ul className="fac-open-cases">
         {waiting.slice(0, 5).map((kase) => (
           <li key={kase.id}>
-            <a href={paths.case(kase.id)}>{T.awaitingCase(kase.subject.name.trim() || T.unknownCaller, formatJapanShortDateTime(kase.open.body.requestedAt))}</a>
+            <a href={paths.case(kase.id)}>{T.awaitingCase(subjectShownName(kase.subject), formatJapanShortDateTime(kase.open.body.requestedAt))}</a>
           </li>
         ))}
       </ul>
@@ -207,7 +207,7 @@ function OpenCasesNotice({ open }: { open: readonly EmergencyCase[] }) {
               {householdId && personId ? (
                 <a href={paths.matchForCase(householdId, personId, kase.id)}>{T.openCaseMatch(name.trim(), since)}</a>
               ) : (
-                <a href={paths.case(kase.id)}>{T.openCaseScreen(name || T.unknownCaller, since)}</a>
+                <a href={paths.case(kase.id)}>{T.openCaseScreen(subjectShownName(kase.subject), since)}</a>
               )}
             </li>
           );
