@@ -20,9 +20,9 @@ export function FacilitiesScreen() {
     case 'list':
       return <FacilityList />;
     case 'new':
-      return writes.create ? <FacilityForm key="new" id={null} /> : <ReadOnly />;
+      return writes.create ? <FacilityForm key="new" id={null} /> : <ReadOnly liaison={writes.liaison} />;
     case 'import':
-      return writes.create ? <FacilityImport /> : <ReadOnly />;
+      return writes.create ? <FacilityImport /> : <ReadOnly liaison={writes.liaison} />;
     case 'detail':
       return <FacilityDetail key={route.id} id={route.id} />;
     case 'edit':

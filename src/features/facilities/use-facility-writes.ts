@@ -29,6 +29,10 @@ export interface FacilityWrites {
  * shared phone, or none yet) gives no facility: nothing is offered until this person's sync says which.
  */
 let known: { readonly session: VaultSession; readonly at: string | null; readonly facilityId: string | null } | null = null;
+// gone at the lock, as match/tonight.tsx's: nothing of a session outlives it
+useApp.subscribe((state) => {
+  if (state.session === null) known = null;
+});
 
 function useLiaisonFacility(liaison: boolean): { readonly facilityId: string | null; readonly pending: boolean } {
   const session = useApp((s) => s.session);
