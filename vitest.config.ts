@@ -12,8 +12,8 @@ import react from '@vitejs/plugin-react';
 const zoneSensitive = ['src/domain/**/*.test.ts'];
 
 /**
- * The rules and the protocol are pure functions over values: no module keeps state between files, so
- * their files share one module cache per worker (isolate: false), which halves their time (importing
+ * The rules and the protocol are pure functions over values: no module keeps state between files but
+ * memos of deterministic functions, so their files share one module cache per worker (isolate: false), which halves their time (importing
  * zod and the rules again for each of 51 files was most of it). Everything else keeps a fresh module
  * graph per file: the store, the vault and the screens hold state in their modules.
  */
@@ -26,7 +26,7 @@ const inZone = (name: string, tz: string) => ({
 /**
  * The component tests (.tsx) run in jsdom; so do the few plain tests that render a hook or use the
  * window's events. Setting up jsdom takes over a second a file, so every other test runs in node
- * (project unit-node; `npm run test:unit` runs both).
+ * (projects unit-pure and unit-node; `npm run test:unit` runs all three).
  */
 const NEEDS_DOM = ['src/app/*.test.ts', 'src/sync/triggers.test.ts', 'src/sync/engine.test.ts'];
 

@@ -1,6 +1,6 @@
 /**
  * The zone projects (vitest.config.ts: tz-los-angeles, tz-kiritimati) run every domain test with
- * the process in another zone, and unit-node runs it in UTC. They prove something only if the
+ * the process in another zone, and unit-pure runs it in UTC. They prove something only if the
  * process really is in that zone: this checks that the zone they set (process.env.TZ) is the one
  * Intl and Date use.
  */
@@ -18,8 +18,8 @@ describe('the zone the domain tests run in', () => {
   it('is the zone the project set: Intl resolves it and Date reads the local hour in it', ({ task }) => {
     const project = task.file.projectName ?? '';
     const tz = process.env['TZ'];
-    if (project.startsWith('tz-') || project === 'unit-node') {
-      // a zone project always names its zone (inZone in vitest.config.ts), unit-node UTC
+    if (project.startsWith('tz-') || project === 'unit-pure') {
+      // a zone project always names its zone (inZone in vitest.config.ts), unit-pure UTC
       expect(tz, `${project} sets no TZ`).toMatch(/\S/);
     }
     const resolved = Intl.DateTimeFormat().resolvedOptions().timeZone;
