@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { isPulledKind, type Role, type SessionUser, type SignInRequest, type StaffMember, type WireChange, type WireConflict, type WireScope } from '../protocol/sync';
 import { setAtPath, valueAtPath } from './conflict-path';
+import { isDemoId } from '../domain/demo-id';
 import { wireScopeOf } from '../protocol/scope';
 import { formatCursor, parseCursor } from '../protocol/cursor';
 import { toVaultError } from '../vault/errors';
@@ -949,7 +950,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const other = Object.entries(link?.members ?? {}).find(
       ([id, m]) => id !== session.user.id && (here === null || id in here) && (m.role === 'facility-liaison') !== liaison,
     );
-    return other?.[1].role ?? null;
+    if (other !== undefined) return other[1].role;
+    if (!liaison || link?.members?.[session.user.id] !== undefined) return null;
+    // A liaison new to this phone: what it holds of its own (never the hub's, which a pull drops out
+    // of scope) and the people who can unlock it are no member's to tell by. A household or a case
+    // written here, or a colleague's key slot with no liaison's entry, is another role's.
+    const slots = await session.sync.userNames().catch(() => ({}));
+    const colleague = Object.keys(slots).some((id) => id !== session.user.id && link?.members?.[id]?.role !== 'facility-liaison');
+    const held = await Promise.all((['household', 'case-entry'] as const).map((kind) => session.recordIds(kind)));
+    return colleague || held.flat().some((id) => !isDemoId(id)) ? 'coordinator' : null;
   }
 
   async function join(form: JoinForm): Promise<RunOutcome> {

@@ -102,4 +102,25 @@ describe('sync engine: a facility liaison never shares a phone with the staff', 
     asWorker = await vault.vault.unlock(localWorker.id, 'soudan-no-jiro-2026');
     expect(await engineIn(browser, asWorker).engine.join(signInOf(worker))).toBe('done');
   });
+  it('[A6b] refuses a liaison new to a phone that holds its own households or another person, joined to no hub yet; the demo alone is no one’s', async () => {
+    const hub = createFakeHub();
+    const liaison = hub.addUser({ displayName: '連携 一郎', role: 'facility-liaison', facilityId: 'facility-a' });
+    const browser = hub.browser();
+
+    // a phone a case worker used alone (no hub), a household registered on it
+    const used = await setUpTestVault();
+    const householdId = newId();
+    await used.session.put('household', householdId, createHousehold({ id: householdId }), 'create');
+    await expect(engineIn(browser, used.session).engine.join(signInOf(liaison))).rejects.toMatchObject({ message: S.join.liaisonRefused });
+
+    // a phone with a colleague who can unlock it, nothing on it yet
+    const shared = await setUpTestVault();
+    await shared.session.addUser(PASSPHRASE, '二人目', OTHER_PASSPHRASE);
+    await expect(engineIn(browser, shared.session).engine.join(signInOf(liaison))).rejects.toMatchObject({ message: S.join.liaisonRefused });
+
+    // the liaison's own new phone, with the demo loaded to practise: joins
+    const own = await setUpTestVault();
+    await own.session.putDemo('household', [{ id: 'demo-hh-1', data: createHousehold({ id: 'demo-hh-1' }) }]);
+    expect(await engineIn(browser, own.session).engine.join(signInOf(liaison))).toBe('done');
+  });
 });
