@@ -436,6 +436,18 @@ describe('evidence report', () => {
     expect(screen.getByText(T.printWaiting)).toBeInTheDocument();
   });
 
+  it('says to whom a case opened for an unknown caller was linked, in its entries on paper', async () => {
+    const unknown: CaseSubject = { householdId: null, personId: null, name: '', recipientNumber: '' };
+    const entries = await night('case-l', '2026-11-30T14:50:00.000Z', {
+      subject: unknown,
+      extra: [(t) => ({ body: { type: 'link', subject: subjectYota }, at: t(70), by: { userId: 'user-2', name: '鈴木 主任' } })],
+    });
+    mount([entries], '#/claims/print?office=office-1&month=2026-12');
+    const row = (await screen.findByText(/登録者との結び付け/)).closest('tr')!;
+    expect(row).toHaveTextContent(`登録者との結び付け（佐藤 陽太・受給者証番号 ${subjectYota.recipientNumber}）`);
+    expect(row).toHaveTextContent('鈴木 主任');
+  });
+
   it('shows every contact with its Japan time, withdrawn and corrected ones with the original value, reason, who and when', async () => {
     const supervisor: Actor = { userId: 'user-2', name: '鈴木 主任' };
     const entries = await night('case-r', '2026-11-30T14:50:00.000Z', {

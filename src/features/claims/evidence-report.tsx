@@ -158,6 +158,7 @@ function EntriesTable({ kase, countersigns }: { kase: EmergencyCase; countersign
             <tr key={e.id}>
               <td>
                 {i + 1}. {ENTRY_TYPE_LABELS[e.body.type]}
+                {e.body.type === 'link' ? T.linkedTo(e.body.subject.name, e.body.subject.recipientNumber) : null}
               </td>
               <td>{T.recordedBy(at(e.recordedAt), e.recordedBy.name)}</td>
               <td>

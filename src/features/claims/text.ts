@@ -197,6 +197,8 @@ export const T = {
   correctionLine: (kind: string, reason: string, who: string, when: string) => `${kind}（${when} ${who}）: ${reason}`,
   correctionChange: (field: string, before: string, after: string) => `${field}: 訂正前 ${before} → 訂正後 ${after}`,
   recordedBy: (when: string, who: string) => `${when} ${who}`,
+  /** a 登録者との結び付け in the entries table: to whom (the audit reads who the case was made to be about) */
+  linkedTo: (name: string, recipientNumber: string) => `（${name || '（氏名未入力）'}${recipientNumber ? `・受給者証番号 ${recipientNumber}` : ''}）`,
   outcome: '対応結果',
   outcomeFrom: (from: string) => `${from}から`,
   noOutcome: '未記録',
