@@ -3,8 +3,6 @@
  * reach. Screens other than the lock screen are loaded lazily: unlocking must not wait for them.
  */
 import { Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, type ComponentType } from 'react';
-import { useStore } from 'zustand';
-import { syncStatus } from '../sync/status';
 import { HomeScreenBanner, StorageProtectionBanner, StorageSpaceBanner } from '../features/settings/home-screen-warning';
 import { SyncStatusLine } from '../features/settings/sync-status-line';
 import { Button } from '../ui/button';
@@ -15,7 +13,7 @@ import { appPaths, parseArea, placeOf, useHash, type AppArea } from '../state/ro
 import { ScreenBoundary } from './error-boundary';
 import { restorePlace, restoreScroll, trackPlace } from './place';
 import { DraftFailingBanner, StorageErrorBanner, UnreadableBanner } from './storage-error';
-import { rememberLiaison, wasLiaison } from '../state/liaison-hint';
+import { rememberLiaison, useLinkSaysLiaison, wasLiaison } from '../state/liaison-hint';
 import { useApp } from '../state/store';
 import { T } from './text';
 import { UpdatePrompt } from './update-prompt';
@@ -101,9 +99,7 @@ export function AppShell({ onReconnect }: { onReconnect: () => Promise<void> }) 
   useEffect(() => restoreScroll(scroll), [scroll]);
   const hash = useHash();
   // What the hub link says once the sync engine has read it; until then, what it said at the last unlock.
-  // Joined with no role is not known (the engine's file failed to load, or this person has not signed
-  // in here yet): never read as "no liaison", which gave a liaison the full menu and erased the hint.
-  const linkSays = useStore(syncStatus, (s) => (s.joined && s.role !== null ? s.role === 'facility-liaison' : null));
+  const linkSays = useLinkSaysLiaison();
   const [wasBefore] = useState(() => wasLiaison(userId));
   const liaison = linkSays ?? wasBefore;
   useEffect(() => {

@@ -4,6 +4,9 @@
  * after the unlock; without this, a liaison's phone drew the household list (and its 「世帯を登録」)
  * for the moment before it knew, at every first unlock after the app started.
  */
+import { useStore } from 'zustand';
+import { syncStatus } from '../sync/status';
+
 const LIAISON_KEY = 'kyoten:liaisons';
 
 function read(): string[] {
@@ -34,4 +37,13 @@ export function rememberLiaison(userId: string, liaison: boolean): void {
   } catch {
     // Only a convenience: the status still moves the phone to the facilities once it knows.
   }
+}
+
+/**
+ * What the hub link says of the person unlocked once the sync engine has read it: null until then,
+ * and while joined with no role read (the engine's file failed to load), never "no liaison", which
+ * gave a liaison the full menu and the facility forms. Null is read as the hint (wasLiaison).
+ */
+export function useLinkSaysLiaison(): boolean | null {
+  return useStore(syncStatus, (s) => (s.joined && s.role !== null ? s.role === 'facility-liaison' : null));
 }

@@ -3,7 +3,7 @@
  * report, nothing of the hub's cases, and words that fit what they can do.
  */
 import { screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { appendEntries, contactBody, openBody } from '../../../test/factories/emergency-case';
 import { createFacility } from '../../../test/factories/facility';
 import { createFakeSession } from '../../../test/factories/fake-session';
@@ -11,6 +11,7 @@ import { addDaysToDate, japanDateOf } from '../../domain/japan-time';
 import type { Facility } from '../../domain/facility';
 import type { HubLink } from '../../vault/types';
 import { useApp } from '../../state/store';
+import { forgetLiaison, rememberLiaison } from '../../state/liaison-hint';
 import { initialSyncStatus, syncStatus } from '../../sync/status';
 import { mountFacilities, resetStore } from './test-helpers';
 
@@ -145,5 +146,18 @@ describe('空床を報告 for a facility closed', () => {
     await user.clear(screen.getByLabelText(/最終日/));
     await user.type(screen.getByLabelText(/最終日/), addDaysToDate(today(), 6));
     expect(await screen.findByText(/からの休止・廃止の間の夜は、報告しても受入先の候補に出ません/)).toBeInTheDocument();
+  });
+});
+
+describe('a liaison whose role the phone could not read this time', () => {
+  it('is offered no facility form when the sync code did not load: the last unlock said liaison', async () => {
+    const session = await liaisonSession('fac-1');
+    rememberLiaison(session.user.id, true);
+    // joined, and no role read: the engine's file failed to load after an update
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: null });
+    mountFacilities({ hash: '#/facilities/new', facilities: [own, other], session });
+    onTestFinished(() => forgetLiaison(session.user.id));
+    expect(await screen.findByText('この端末では、ご自分の事業所の空床の報告と情報の変更ができます。')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '保存' })).toBeNull();
   });
 });

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from '../../state/store';
+import { useLinkSaysLiaison, wasLiaison } from '../../state/liaison-hint';
 import { syncStatus } from '../../sync/status';
 import type { VaultSession } from '../../vault/types';
 
@@ -66,9 +67,12 @@ const none = () => false;
 export function useFacilityWrites(): FacilityWrites {
   const joined = useStore(syncStatus, (s) => s.joined);
   const role = useStore(syncStatus, (s) => s.role);
-  const liaison = joined && role === 'facility-liaison';
+  const userId = useApp((s) => s.session?.user.id ?? '');
+  // joined with no role read (the engine's file failed to load): the last unlock's hint, as the shell reads it
+  const linkSays = useLinkSaysLiaison();
+  const liaison = joined && (linkSays ?? wasLiaison(userId));
   const own = useLiaisonFacility(liaison);
-  if (!joined || role === null) return { edit: true, create: true, liaison: false, pending: false, mayEdit: all };
+  if (!joined || (role === null && !liaison)) return { edit: true, create: true, liaison: false, pending: false, mayEdit: all };
   if (liaison) {
     const { facilityId, pending } = own;
     return { edit: facilityId !== null, create: false, liaison: true, pending, mayEdit: facilityId === null ? none : (id) => id === facilityId };

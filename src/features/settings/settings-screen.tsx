@@ -1,8 +1,6 @@
 /** 設定: data safety first (iOS warning, storage protection), then lock timing, users, sync, access log; last, what the support desk asks for. */
-import { useStore } from 'zustand';
-import { wasLiaison } from '../../state/liaison-hint';
+import { useLinkSaysLiaison, wasLiaison } from '../../state/liaison-hint';
 import { useApp } from '../../state/store';
-import { syncStatus } from '../../sync/status';
 import { Page } from '../../ui/layout';
 import { AccessLogSection, PendingChangesSection } from './access-log-section';
 import { BackupSection } from './backup-section';
@@ -22,8 +20,7 @@ import { UsersSection } from './users-section';
  */
 function useLiaison(): boolean {
   const userId = useApp((s) => s.session?.user.id ?? '');
-  const linkSays = useStore(syncStatus, (s) => (s.joined && s.role !== null ? s.role === 'facility-liaison' : null));
-  return linkSays ?? wasLiaison(userId);
+  return useLinkSaysLiaison() ?? wasLiaison(userId);
 }
 
 export function SettingsScreen() {
