@@ -377,6 +377,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       loginName: me?.loginName ?? null,
       displayName: me?.displayName ?? null,
       role: me?.role ?? null,
+      facilityId: me?.role === 'facility-liaison' && link?.scope?.role === 'facility-liaison' ? link.scope.facilityId : null,
       hubUserId: me?.userId ?? null,
       // the hub's users as of the last sync (kept with the link): a registration offline still knows them
       ...(link?.staff !== undefined && status.getState().staff === null ? { staff: link.staff } : {}),

@@ -72,7 +72,8 @@ describe('sync engine: a facility liaison never shares a phone with the staff', 
     const asLiaison = await phone.vault.vault.unlock(phone.vault.session.user.id, PASSPHRASE);
     const own = engineIn(phone.browser, asLiaison);
     expect(await own.engine.join(signInOf(liaison))).toBe('done');
-    expect(own.status.getState()).toMatchObject({ role: 'facility-liaison', signedOut: false });
+    // the facility the hub scoped them to, for the facility screens to offer 編集 and 空床を報告 on it alone
+    expect(own.status.getState()).toMatchObject({ role: 'facility-liaison', facilityId: 'facility-a', signedOut: false });
   });
 
   it('[A6b] a phone that mixed them before this check takes no more staff until the liaison is removed from it', async () => {

@@ -43,6 +43,12 @@ export interface SyncStatus {
   readonly loginName: string | null;
   readonly displayName: string | null;
   readonly role: Role | null;
+  /**
+   * A liaison's own facility, as the hub's last pull scoped the phone (null for any other role, and
+   * before a pull under a liaison's scope: a colleague pulled last on a shared phone). 編集 and
+   * 空床を報告 are offered on it alone: the hub refuses any other.
+   */
+  readonly facilityId: string | null;
   /** the unlocked user's id on the hub (their entry in `staff`), null when not signed in here */
   readonly hubUserId: string | null;
   readonly running: boolean;
@@ -87,6 +93,7 @@ export const initialSyncStatus: SyncStatus = {
   loginName: null,
   displayName: null,
   role: null,
+  facilityId: null,
   hubUserId: null,
   running: false,
   progress: null,

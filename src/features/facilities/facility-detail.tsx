@@ -77,7 +77,7 @@ export function FacilityDetail({ id }: { id: string }) {
           <a className="btn btn--primary" href={paths.vacancy(f.id)}>
             {T.reportVacancy}
           </a>
-        ) : writes.pending ? null : (
+        ) : (
           <p className="muted">{writes.liaison ? T.liaisonOwnOnly : T.readOnlyForRole}</p>
         )}
       </Section>

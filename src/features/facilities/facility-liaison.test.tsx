@@ -41,7 +41,7 @@ async function liaisonSession(facilityId: string) {
     signedOut: false,
   };
   await session.sync.saveHubLink(link);
-  syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'facility-liaison', lastSyncAt: link.lastSyncAt });
+  syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'facility-liaison', facilityId, lastSyncAt: link.lastSyncAt });
   return session;
 }
 

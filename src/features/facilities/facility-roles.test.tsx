@@ -30,10 +30,9 @@ describe('facility writes by role', () => {
   });
 
   it('offers a liaison the bed report of the facility they hold, not a new facility nor an import, in words meant for them; the report names them as reporter', async () => {
-    joinedAs('facility-liaison');
-    const session = createFakeSession({ displayName: '連携 一郎' });
     // the hub's last pull on this phone said which facility is theirs
-    await session.sync.saveHubLink({ hub: 'hub-1', loginName: 'liaison', userId: 'u-1', displayName: '連携 一郎', role: 'facility-liaison', deviceSecret: 's', cursor: 1, scope: { role: 'facility-liaison', officeIds: [], facilityId: 'fac-1' }, lastSyncAt: null, openConflicts: 0, signedOut: false });
+    syncStatus.setState({ ...initialSyncStatus, joined: true, role: 'facility-liaison', facilityId: 'fac-1' });
+    const session = createFakeSession({ displayName: '連携 一郎' });
     const view = mountFacilities({ facilities: [facility], session });
     expect(await screen.findByRole('link', { name: /空床を報告/ })).toBeInTheDocument();
     expect(offered()).toEqual({ register: false, report: true, import: false });
